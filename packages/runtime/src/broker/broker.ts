@@ -1,0 +1,142 @@
+/**
+ * The one interface between the runtime and the message broker where records rest between source and
+ * sink. Implementations: `embedded` (a durable log in the worker's data dir) and `rocketmq`. Nothing above
+ * this interface may assume a particular broker: cluster mode is built only on it.
+ *
+ * Model: topics split into queues; each queue is an ordered log addressed by offsets (0, 1, 2, … — an
+ * offset is the position of one message; the next offset to be written is the queue's `end`). Consumer
+ * groups keep a committed offset per queue (the offset of the next message to read). Membership groups
+ * let workers see each other.
+ */
+
+/** A message header as stored by the broker: the header converter's bytes. */
+export interface BrokerHeader {
+  readonly key: string;
+  readonly value: Uint8Array | null;
+}
+
+/** One message to send. */
+export interface OutgoingMessage {
+  readonly topic: string;
+  /** Target queue; when absent the broker picks one from the key (hash), or round-robin without a key. */
+  readonly queue?: number | undefined;
+  readonly key: Uint8Array | null;
+  /** Null is a tombstone; brokers that cannot store empty bodies must mark it and restore null on read. */
+  readonly value: Uint8Array | null;
+  readonly headers: readonly BrokerHeader[];
+  /** Milliseconds since the epoch. */
+  readonly timestamp: number;
+}
+
+/** Where a sent message was stored: the broker's acknowledgement. */
+export interface MessagePosition {
+  readonly topic: string;
+  readonly queue: number;
+  readonly offset: number;
+}
+
+/** A message read from a queue. */
+export interface StoredMessage extends MessagePosition {
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  readonly headers: readonly BrokerHeader[];
+  /** The producer's timestamp (ms since the epoch). */
+  readonly timestamp: number;
+  /** Approximate stored size in bytes, for metrics and memory accounting. */
+  readonly size: number;
+}
+
+export interface TopicQueueRef {
+  readonly topic: string;
+  readonly queue: number;
+}
+
+export interface QueuePosition extends TopicQueueRef {
+  readonly offset: number;
+}
+
+export interface TopicDescription {
+  readonly name: string;
+  readonly queues: number;
+}
+
+export interface QueueRange {
+  /** Offset of the oldest message still retained. */
+  readonly start: number;
+  /** Offset the next message will get (exclusive end). */
+  readonly end: number;
+}
+
+/** Where a consumer starts reading a queue that has no explicit position. */
+export type SeekTarget = number | 'earliest' | 'latest';
+
+/**
+ * Reads assigned queues. One consumer is used by one task at a time; `poll` returns messages of every
+ * assigned, unpaused queue, in offset order per queue.
+ */
+export interface BrokerConsumer {
+  /** Replaces the set of assigned queues. New queues start at `earliest` unless sought. */
+  assign(queues: readonly TopicQueueRef[]): void;
+  assignment(): readonly TopicQueueRef[];
+  /** Sets the next offset to read for an assigned queue. */
+  seek(queue: TopicQueueRef, target: SeekTarget): void;
+  /** The next offset this consumer will read from the queue. */
+  position(queue: TopicQueueRef): number;
+  pause(queues: readonly TopicQueueRef[]): void;
+  resume(queues: readonly TopicQueueRef[]): void;
+  /**
+   * Up to `maxMessages` messages, waiting up to `maxWaitMs` when none is available. Resolves early (possibly
+   * empty) when `signal` aborts. A position before the queue's retained start moves to the start.
+   */
+  poll(maxMessages: number, maxWaitMs: number, signal?: AbortSignal): Promise<StoredMessage[]>;
+  close(): Promise<void>;
+}
+
+/** Live view of a membership group. */
+export interface Membership {
+  readonly group: string;
+  readonly memberId: string;
+  /** Ids of the live members, sorted. */
+  members(): Promise<string[]>;
+  /** Called with the sorted member ids whenever the set changes (join, leave, death). Returns an unsubscribe. */
+  onChange(listener: (members: readonly string[]) => void): () => void;
+  /** Leaves the group promptly (other members see the change). */
+  leave(): Promise<void>;
+}
+
+/** The broker contract. All methods may throw ConnectError subclasses; transient trouble is retriable. */
+export interface Broker {
+  /** `embedded`, `rocketmq`, ... */
+  readonly kind: string;
+  start(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Creates the topic if it does not exist (idempotent); an existing topic keeps its queue count. */
+  ensureTopic(name: string, queues: number): Promise<TopicDescription>;
+  describeTopic(name: string): Promise<TopicDescription | null>;
+  listTopics(): Promise<TopicDescription[]>;
+  deleteTopic(name: string): Promise<void>;
+
+  /**
+   * Sends messages; resolves once every one is durable per the broker's policy, with positions in input
+   * order. Messages to the same queue keep their relative order. Topics are created on first use with the
+   * broker's default queue count.
+   */
+  send(messages: readonly OutgoingMessage[]): Promise<MessagePosition[]>;
+
+  queueRange(queue: TopicQueueRef): Promise<QueueRange>;
+  /** The first offset whose message timestamp is ≥ `timestamp` (the end offset when none is). */
+  offsetForTimestamp(queue: TopicQueueRef, timestamp: number): Promise<number>;
+
+  createConsumer(): BrokerConsumer;
+
+  /** Commits next-offsets of a consumer group. */
+  commitGroupOffsets(group: string, offsets: readonly QueuePosition[]): Promise<void>;
+  /** Committed next-offsets of a group; queues without a commit are absent. All of the group's queues when `queues` is omitted. */
+  fetchGroupOffsets(group: string, queues?: readonly TopicQueueRef[]): Promise<QueuePosition[]>;
+  /** Forgets a group's committed offsets (all, or for some queues). */
+  deleteGroupOffsets(group: string, queues?: readonly TopicQueueRef[]): Promise<void>;
+
+  /** Joins a membership group under `memberId` (unique per live process). */
+  joinGroup(group: string, memberId: string): Promise<Membership>;
+}
