@@ -81,6 +81,7 @@ rocketmq_write_config() {
 listenPort=$RMQ_NAMESRV_PORT
 kvConfigPath=$RMQ_DIR/namesrv/kvConfig.json
 CONF
+  # timerWheelEnable stays on (default): with it off, DELETE_TOPIC_IN_BROKER fails with an NPE in 5.3.3.
   cat >"$RMQ_DIR/broker.conf" <<CONF
 brokerClusterName=DefaultCluster
 brokerName=broker-a
@@ -99,7 +100,6 @@ mappedFileSizeCommitLog=67108864
 mappedFileSizeConsumeQueue=600000
 maxHashSlotNum=50000
 maxIndexNum=200000
-timerWheelEnable=false
 diskSpaceWarningLevelRatio=90
 fileReservedTime=2
 CONF
