@@ -41,6 +41,9 @@ export interface FieldOptions<T> {
   readonly deprecated?: string;
 }
 
+/** Options of fields whose default is written in another form than the parsed value (passwords, durations). */
+export type TextDefaultOptions<T, D> = Omit<FieldOptions<T>, 'default'> & { readonly default?: D | null };
+
 /** The definition of one field, as stored in a spec and exposed for docs and REST. */
 export interface FieldDef {
   readonly name: string;
@@ -163,14 +166,14 @@ export class ConfigSpec<T extends object = {}> {
     return this.#define(name, 'list', opts);
   }
   /** A secret: parsed to a {@link Password}, never rendered in clear. The default is given as a string. */
-  password<N extends string, O extends FieldOptions<string>>(
+  password<N extends string, O extends TextDefaultOptions<Password, string>>(
     name: N,
     opts: O,
   ): ConfigSpec<With<T, N, OutOf<Password, O>>> {
     return this.#define(name, 'password', opts);
   }
   /** Milliseconds, given as a number of ms or text such as `500ms`, `30s`, `5m`, `1h30m`, `2d`. */
-  duration<N extends string, O extends FieldOptions<number>>(
+  duration<N extends string, O extends TextDefaultOptions<number, number | string>>(
     name: N,
     opts: O,
   ): ConfigSpec<With<T, N, OutOf<number, O>>> {
@@ -265,7 +268,7 @@ export class ConfigSpec<T extends object = {}> {
   #define<N extends string, U extends object>(
     name: N,
     type: ConfigType,
-    opts: FieldOptions<never> | FieldOptions<unknown>,
+    opts: Omit<FieldOptions<unknown>, 'validate'> & { readonly validate?: unknown },
     enumValues?: readonly string[],
     caseInsensitive = false,
   ): ConfigSpec<U> {
