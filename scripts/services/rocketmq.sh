@@ -79,6 +79,7 @@ rocketmq_write_config() {
   mkdir -p "$RMQ_DIR"
   cat >"$RMQ_DIR/namesrv.conf" <<CONF
 listenPort=$RMQ_NAMESRV_PORT
+bindAddress=127.0.0.1
 kvConfigPath=$RMQ_DIR/namesrv/kvConfig.json
 CONF
   # timerWheelEnable stays on (default): with it off, DELETE_TOPIC_IN_BROKER fails with an NPE in 5.3.3.
@@ -91,6 +92,7 @@ flushDiskType=ASYNC_FLUSH
 namesrvAddr=$RMQ_NAMESRV_ADDR
 brokerIP1=127.0.0.1
 listenPort=$RMQ_BROKER_PORT
+bindAddress=127.0.0.1
 storePathRootDir=$RMQ_DIR/store
 storePathCommitLog=$RMQ_DIR/store/commitlog
 autoCreateTopicEnable=true
