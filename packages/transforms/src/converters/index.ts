@@ -1,0 +1,1 @@
+export { JSON_CONVERTER_SPEC, JsonConverter } from './json/json-converter.js';

@@ -1,0 +1,140 @@
+import { Buffer } from 'node:buffer';
+
+/**
+ * Text helpers shared by the JSON writer and reader: Jackson-compatible string quoting, strict base64
+ * and UTF-8 decoding that reports where the bytes are bad.
+ */
+
+const NEEDS_CARE = /[\u0000-\u001f\ud800-\udfff]/;
+const HEX = '0123456789ABCDEF';
+
+/** Thrown for a string Jackson could not write either: a lone UTF-16 surrogate. */
+export class UnpairedSurrogateError extends Error {
+  constructor(readonly index: number) {
+    super(`string has an unpaired UTF-16 surrogate at index ${index}, which is not valid Unicode`);
+  }
+}
+
+/**
+ * A JSON string literal as Jackson writes it: `"` and `\` escaped, \b \t \n \f \r short, other control
+ * characters as `\u00XX` with upper-case hex, everything else (non-ASCII included) as is.
+ * @throws UnpairedSurrogateError for a lone surrogate.
+ */
+export function quote(s: string): string {
+  // JSON.stringify agrees with Jackson except for the case of hex escapes and lone surrogates.
+  if (!NEEDS_CARE.test(s)) return JSON.stringify(s);
+  let out = '"';
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c !== 0x22 && c !== 0x5c && (c < 0xd800 || c > 0xdfff)) continue;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      throw new UnpairedSurrogateError(i);
+    }
+    if (c >= 0xdc00 && c <= 0xdfff) throw new UnpairedSurrogateError(i);
+    out += s.slice(from, i);
+    from = i + 1;
+    switch (c) {
+      case 0x22:
+        out += '\\"';
+        break;
+      case 0x5c:
+        out += '\\\\';
+        break;
+      case 0x08:
+        out += '\\b';
+        break;
+      case 0x09:
+        out += '\\t';
+        break;
+      case 0x0a:
+        out += '\\n';
+        break;
+      case 0x0c:
+        out += '\\f';
+        break;
+      case 0x0d:
+        out += '\\r';
+        break;
+      default:
+        out += `\\u00${HEX[c >> 4]}${HEX[c & 15]}`;
+    }
+  }
+  return `${out}${s.slice(from)}"`;
+}
+
+/** A Buffer view of the same memory (no copy). */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Standard base64 with padding (Jackson's default variant, `java.util.Base64.getEncoder()`). */
+export function toBase64(bytes: Uint8Array): string {
+  return asBuffer(bytes).toString('base64');
+}
+
+const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Strict standard base64 (padding required, no whitespace) → bytes, or undefined when not base64. */
+export function fromBase64(text: string): Buffer | undefined {
+  return BASE64_RE.test(text) ? Buffer.from(text, 'base64') : undefined;
+}
+
+/** Thrown by {@link decodeUtf8} with the offset of the first byte that is not valid UTF-8. */
+export class InvalidUtf8Error extends Error {
+  constructor(readonly offset: number) {
+    super(`invalid UTF-8 at byte offset ${offset}`);
+  }
+}
+
+/** UTF-8 bytes → string; never replaces bad bytes silently. @throws InvalidUtf8Error */
+export function decodeUtf8(bytes: Uint8Array): string {
+  const buf = asBuffer(bytes);
+  let start = 0;
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3; // BOM
+  const text = buf.toString('utf8', start);
+  // Node substitutes U+FFFD for malformed input; only then is a full check needed.
+  if (text.indexOf('\ufffd') >= 0) {
+    const bad = firstInvalidUtf8(buf);
+    if (bad >= 0) throw new InvalidUtf8Error(bad);
+  }
+  return text;
+}
+
+/** Offset of the first malformed UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      min = 0x10000;
+    } else return i;
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return -1;
+}
