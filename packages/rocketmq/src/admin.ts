@@ -142,24 +142,7 @@ export class Admin {
   ): Promise<void> {
     if (!group) throw new InvalidArgumentError('group name required');
     const masters = await this.#client.masterAddresses(options.cluster);
-    const body = Buffer.from(
-      JSON.stringify({
-        groupName: group,
-        consumeEnable: true,
-        consumeFromMinEnable: true,
-        consumeBroadcastEnable: options.consumeBroadcastEnable ?? true,
-        consumeMessageOrderly: false,
-        retryQueueNums: options.retryQueueNums ?? 1,
-        retryMaxTimes: options.retryMaxTimes ?? 16,
-        brokerId: 0,
-        whichBrokerWhenConsumeSlowly: 1,
-        notifyConsumerIdsChangedEnable: true,
-        groupSysFlag: 0,
-        consumeTimeoutMinute: 15,
-        attributes: {},
-      }),
-      'utf8',
-    );
+    const body = subscriptionGroupBody(group, options);
     await Promise.all(
       [...masters.values()].map((addr) =>
         this.#client.call(addr, RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, null, body),
@@ -216,4 +199,29 @@ function validateTopic(topic: string): void {
       `invalid topic name '${topic}' (letters, digits, %, |, _ and - only; at most 127 characters)`,
     );
   }
+}
+
+/** The SubscriptionGroupConfig JSON body of UPDATE_AND_CREATE_SUBSCRIPTIONGROUP. */
+export function subscriptionGroupBody(
+  group: string,
+  options: { retryQueueNums?: number; retryMaxTimes?: number; consumeBroadcastEnable?: boolean } = {},
+): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      groupName: group,
+      consumeEnable: true,
+      consumeFromMinEnable: true,
+      consumeBroadcastEnable: options.consumeBroadcastEnable ?? true,
+      consumeMessageOrderly: false,
+      retryQueueNums: options.retryQueueNums ?? 1,
+      retryMaxTimes: options.retryMaxTimes ?? 16,
+      brokerId: 0,
+      whichBrokerWhenConsumeSlowly: 1,
+      notifyConsumerIdsChangedEnable: true,
+      groupSysFlag: 0,
+      consumeTimeoutMinute: 15,
+      attributes: {},
+    }),
+    'utf8',
+  );
 }

@@ -1,3 +1,4 @@
+import { subscriptionGroupBody } from './admin.js';
 import type { RocketMQClient } from './client.js';
 import { InvalidArgumentError, type RocketMQError } from './errors.js';
 import { decodeStoredMessages, type StoredMessage } from './message-codec.js';
@@ -165,16 +166,32 @@ export class PullConsumer {
     return offset < 0 ? undefined : offset;
   }
 
-  /** Commits the group's offset of the queue (the next offset to consume) and waits for the broker. */
+  /**
+   * Commits the group's offset of the queue (the next offset to consume) and waits for the broker.
+   * A group the broker does not know yet (code 26: it creates groups on pulls and heartbeats, not on
+   * commits) is created on that broker, then the commit is sent again.
+   */
   async commitOffset(queue: MessageQueue, offset: number): Promise<void> {
     const addr = await this.#address(queue);
-    await this.#client.call(addr, RequestCode.UPDATE_CONSUMER_OFFSET, {
+    const header = {
       consumerGroup: this.group,
       topic: queue.topic,
       queueId: String(queue.queueId),
       commitOffset: String(offset),
       bname: queue.brokerName,
+    };
+    const res = await this.#client.call(addr, RequestCode.UPDATE_CONSUMER_OFFSET, header, null, {
+      accept: [ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST],
     });
+    if (res.code === ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST) {
+      await this.#client.call(
+        addr,
+        RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP,
+        null,
+        subscriptionGroupBody(this.group),
+      );
+      await this.#client.call(addr, RequestCode.UPDATE_CONSUMER_OFFSET, header);
+    }
   }
 
   async #offsetCall(queue: MessageQueue, code: number, extra: Record<string, string>): Promise<number> {
