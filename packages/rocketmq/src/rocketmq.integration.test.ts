@@ -77,7 +77,10 @@ describe('RocketMQ client against a real broker', { skip: gate.skip }, () => {
         results.forEach((r, j) => {
           assert.equal(r.queue.queueId, (start + j) % 8);
           let list = acked.get(r.queue.queueId);
-          if (list === undefined) acked.set(r.queue.queueId, (list = []));
+          if (list === undefined) {
+            list = [];
+            acked.set(r.queue.queueId, list);
+          }
           list.push(r.queueOffset);
         });
       }
