@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { RocketMQClient } from './client.js';
+import type { PullResult } from './pull-consumer.js';
 import { decideGate, NAMESRV, rocketmqGate, uniqueName } from './testing/service-gate.js';
 
 const run = promisify(execFile);
@@ -116,7 +117,7 @@ describe('interop with the RocketMQ Java client', { skip }, () => {
     for (const [i, s] of sent.entries()) {
       assert.equal(s.status, 'SEND_OK');
       const queue = (await consumer.queues(topic)).find((q) => q.queueId === s.queueId)!;
-      let got = await consumer.pull(queue, s.queueOffset, { maxMessages: 1, maxWaitMs: 3000 });
+      let got: PullResult = await consumer.pull(queue, s.queueOffset, { maxMessages: 1, maxWaitMs: 3000 });
       for (let t = 0; t < 50 && got.messages.length === 0; t++)
         got = await consumer.pull(queue, s.queueOffset, { maxMessages: 1, maxWaitMs: 1000 });
       const m = got.messages[0];
