@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { RocketMQClient } from './client.js';
 import type { PullResult } from './pull-consumer.js';
 import { decideGate, NAMESRV, rocketmqGate, uniqueName } from './testing/service-gate.js';
+import type { SendResult } from './types.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -137,7 +138,7 @@ describe('interop with the RocketMQ Java client', { skip }, () => {
     await client.admin().createTopic(topic, { queues: 2 });
     const msgs = samples();
     const producer = client.producer();
-    const acks = [];
+    const acks: SendResult[] = [];
     for (const m of msgs.slice(0, 2)) acks.push(await producer.send(topic, m));
     acks.push(...(await producer.sendBatch(topic, [msgs[2]!])));
     const read = (await javaRun('consume', NAMESRV, topic, '3', '60000')) as JavaMessage[];
