@@ -1,6 +1,5 @@
 import { DataError } from '@tributary/api';
 import { RawNumber } from './exact-json.js';
-import { UnpairedSurrogateError } from './json-text.js';
 
 /**
  * Internal error of the JSON writer and reader: a problem at a place in the value. Each container adds
@@ -26,7 +25,7 @@ export function at(e: unknown, segment: string): never {
     e.segments.push(segment);
     throw e;
   }
-  if (e instanceof DataError || e instanceof UnpairedSurrogateError) {
+  if (e instanceof DataError) {
     const p = new PathError(e.message);
     p.segments.push(segment);
     throw p;
@@ -42,7 +41,6 @@ export function toDataError(e: unknown, root: string): unknown {
     return new DataError(`${path}: ${e.detail}`, { path });
   }
   if (e instanceof DataError) return e;
-  if (e instanceof UnpairedSurrogateError) return new DataError(`${root}: ${e.message}`, { path: root });
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return new DataError(`${root}: value nested too deeply to convert`, { path: root, cause: e });
   }

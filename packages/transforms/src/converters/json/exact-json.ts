@@ -121,7 +121,8 @@ class Parser {
     }
     for (;;) {
       if (this.i >= this.end) this.fail("unexpected end of input, expected '\"' to start an object key");
-      if (this.s.charCodeAt(this.i) !== 0x22) this.fail(`expected '"' to start an object key, found ${describeChar(this.s, this.i)}`);
+      if (this.s.charCodeAt(this.i) !== 0x22)
+        this.fail(`expected '"' to start an object key, found ${describeChar(this.s, this.i)}`);
       const key = this.string();
       this.ws();
       if (this.s.charCodeAt(this.i) !== 0x3a || this.i >= this.end) {
@@ -130,7 +131,8 @@ class Parser {
       this.i++;
       this.ws();
       const v = this.value(depth);
-      if (key === '__proto__') Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
       else out[key] = v;
       this.ws();
       const c = this.i < this.end ? this.s.charCodeAt(this.i) : -1;
@@ -289,7 +291,9 @@ function isDigit(c: number): boolean {
 function describeChar(s: string, i: number, end = s.length): string {
   if (i >= end) return 'end of input';
   const c = s.codePointAt(i)!;
-  return c < 0x20 || c === 0x7f ? `control character U+${c.toString(16).toUpperCase().padStart(4, '0')}` : `'${String.fromCodePoint(c)}'`;
+  return c < 0x20 || c === 0x7f
+    ? `control character U+${c.toString(16).toUpperCase().padStart(4, '0')}`
+    : `'${String.fromCodePoint(c)}'`;
 }
 
 /**

@@ -14,8 +14,8 @@ import {
 } from '@tributary/api';
 import { NEED_EXACT, toDataError } from './errors.js';
 import { JsonSyntaxError, lineColumn, parseJsonExact, RawNumber, skipJsonValue } from './exact-json.js';
-import { decodeUtf8, InvalidUtf8Error, quote } from './json-text.js';
 import { connectSchemaOf, JsonReader, plainValue } from './json-reader.js';
+import { decodeUtf8, InvalidUtf8Error, quote } from './json-text.js';
 import { JsonWriter } from './json-writer.js';
 
 /** Configuration of {@link JsonConverter}: Kafka's JsonConverterConfig keys, without the `value.converter.` prefix. */
@@ -323,14 +323,7 @@ export class JsonConverter implements Converter, HeaderConverter {
   }
 
   /** Converts a parsed node; reparses exactly when a reader saw a number JSON.parse may have rounded. */
-  #convert(
-    schema: Schema | null,
-    parsed: Parsed,
-    text: string,
-    start: number,
-    end: number,
-    envelope = false,
-  ): unknown {
+  #convert(schema: Schema | null, parsed: Parsed, text: string, start: number, end: number, envelope = false): unknown {
     try {
       try {
         return schema === null ? plainValue(parsed.node) : this.#reader.reader(schema)(parsed.node);

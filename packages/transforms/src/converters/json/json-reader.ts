@@ -262,7 +262,9 @@ export class JsonReader {
     }
     return (n) => {
       if (!Array.isArray(n)) {
-        throw new PathError(`expected a map with non-string keys as a JSON array of [key, value] pairs, got ${describeJson(n)}`);
+        throw new PathError(
+          `expected a map with non-string keys as a JSON array of [key, value] pairs, got ${describeJson(n)}`,
+        );
       }
       const out = new Map<unknown, unknown>();
       for (let i = 0; i < n.length; i++) {

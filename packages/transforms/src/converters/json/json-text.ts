@@ -8,35 +8,19 @@ import { Buffer } from 'node:buffer';
 const NEEDS_CARE = /[\u0000-\u001f\ud800-\udfff]/;
 const HEX = '0123456789ABCDEF';
 
-/** Thrown for a string Jackson could not write either: a lone UTF-16 surrogate. */
-export class UnpairedSurrogateError extends Error {
-  constructor(readonly index: number) {
-    super(`string has an unpaired UTF-16 surrogate at index ${index}, which is not valid Unicode`);
-  }
-}
-
 /**
- * A JSON string literal as Jackson writes it: `"` and `\` escaped, \b \t \n \f \r short, other control
- * characters as `\u00XX` with upper-case hex, everything else (non-ASCII included) as is.
- * @throws UnpairedSurrogateError for a lone surrogate.
+ * A JSON string literal as Jackson's UTF-8 generator writes it: `"` and `\` escaped, \b \t \n \f \r
+ * short, other control characters and every UTF-16 surrogate (so characters beyond the BMP, and lone
+ * surrogates) as `\uXXXX` with upper-case hex, everything else (other non-ASCII included) as is.
  */
 export function quote(s: string): string {
-  // JSON.stringify agrees with Jackson except for the case of hex escapes and lone surrogates.
+  // JSON.stringify agrees with Jackson except for hex escapes (case) and surrogates.
   if (!NEEDS_CARE.test(s)) return JSON.stringify(s);
   let out = '"';
   let from = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x20 && c !== 0x22 && c !== 0x5c && (c < 0xd800 || c > 0xdfff)) continue;
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        i++;
-        continue;
-      }
-      throw new UnpairedSurrogateError(i);
-    }
-    if (c >= 0xdc00 && c <= 0xdfff) throw new UnpairedSurrogateError(i);
     out += s.slice(from, i);
     from = i + 1;
     switch (c) {
@@ -62,7 +46,7 @@ export function quote(s: string): string {
         out += '\\r';
         break;
       default:
-        out += `\\u00${HEX[c >> 4]}${HEX[c & 15]}`;
+        out += `\\u${HEX[c >> 12]}${HEX[(c >> 8) & 15]}${HEX[(c >> 4) & 15]}${HEX[c & 15]}`;
     }
   }
   return `${out}${s.slice(from)}"`;

@@ -72,7 +72,7 @@ function mismatch(schema: Schema, v: unknown): PathError {
 
 function nonFinite(v: number): string {
   // Jackson's QUOTE_NON_NUMERIC_NUMBERS (on by default) writes these as strings.
-  return v !== v ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
+  return Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
 }
 
 export class JsonWriter {
@@ -153,7 +153,11 @@ export class JsonWriter {
     const dflt = schema.defaultValue;
     if (dflt !== undefined && dflt !== null && this.replaceNullWithDefault) {
       let defaultText: string | undefined;
-      return (v) => (v === null || v === undefined ? (defaultText ??= base(dflt)) : base(v));
+      return (v) => {
+        if (v !== null && v !== undefined) return base(v);
+        defaultText ??= base(dflt);
+        return defaultText;
+      };
     }
     if (schema.optional) return (v) => (v === null || v === undefined ? 'null' : base(v));
     return (v) => {

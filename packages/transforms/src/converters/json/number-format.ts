@@ -47,7 +47,7 @@ export function javaFloatString(v: number): string {
 function shortestFloatExponential(f: number): string {
   for (let p = 1; p <= 9; p++) {
     const candidate = f.toExponential(p - 1);
-    if (Math.fround(Number(candidate)) === f) return candidate;
+    if (Math.fround(Number(candidate)) === f) return evenOnTie(f, candidate, p);
     const [mantissa, e] = candidate.split('e') as [string, string];
     const negative = mantissa.startsWith('-');
     const digits = BigInt(mantissa.replace(/[-.]/g, ''));
@@ -57,6 +57,21 @@ function shortestFloatExponential(f: number): string {
     }
   }
   return f.toExponential(8);
+}
+
+/**
+ * `toExponential` breaks an exact tie upwards (2660952.25 → `2.660952e6`+3); Java takes the even digit
+ * (2660952.2). A tie is when the float's exact value has one digit more, a 5.
+ */
+function evenOnTie(f: number, candidate: string, p: number): string {
+  const finer = f.toExponential(p);
+  const e = finer.indexOf('e');
+  if (finer.charCodeAt(e - 1) !== 0x35 || Number(finer) !== f) return candidate;
+  const [mantissa, exp] = candidate.split('e') as [string, string];
+  const digits = BigInt(mantissa.replace(/[-.]/g, ''));
+  if (digits % 2n === 0n) return candidate;
+  const lower = Number(`${f < 0 ? '-' : ''}${digits - 1n}e${Number(exp) - (p - 1)}`);
+  return Math.fround(lower) === f ? lower.toExponential(p - 1) : candidate;
 }
 
 /**
