@@ -2,17 +2,14 @@ import { type FileHandle, open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import {
   ConnectError,
-  type ConnectorConfig,
   type Logger,
   RetriableError,
-  type SinkConnector,
-  type SinkConnectorContext,
   type SinkRecord,
   type SinkTask,
   type SinkTaskContext,
-  type TaskConfig,
 } from '@tributary/api';
 import { valueToText } from '../common/render.js';
+import { UniformSinkConnector } from '../common/uniform-sink-connector.js';
 import { FILE_SINK_SPEC } from './config.js';
 
 /**
@@ -20,22 +17,9 @@ import { FILE_SINK_SPEC } from './config.js';
  * returns `maxTasks` identical task configs: every task appends to the same file. Each batch is one
  * `write` on a file opened with O_APPEND, so lines of concurrent tasks never interleave mid-line.
  */
-export class FileStreamSinkConnector implements SinkConnector {
-  #config: ConnectorConfig | undefined;
-
-  start(_context: SinkConnectorContext, config: ConnectorConfig): void {
-    FILE_SINK_SPEC.parse(config, { subject: 'FileStreamSink configuration' });
-    this.#config = config;
-  }
-
-  taskConfigs(maxTasks: number): readonly TaskConfig[] {
-    const config = this.#config;
-    if (config === undefined) throw new ConnectError('FileStreamSink connector is not started');
-    return Array.from({ length: Math.max(1, maxTasks) }, () => ({ ...config }));
-  }
-
-  stop(): void {
-    this.#config = undefined;
+export class FileStreamSinkConnector extends UniformSinkConnector {
+  constructor() {
+    super(FILE_SINK_SPEC, 'FileStreamSink');
   }
 }
 
