@@ -172,7 +172,9 @@ export interface SinkSetup {
    * The identities of the records that reached the external system, in write order (e.g. the lines of a
    * file). Absent for sinks that keep nothing (then {@link SinkFixture.accepted} is used).
    */
-  readBack?(logger: CapturingLogger): Promise<readonly string[]>;
+  readBack?(): Promise<readonly string[]>;
+  /** The logger every task of this setup logs to (for sinks whose output is the log); a fresh one per task by default. */
+  readonly logger?: CapturingLogger;
   cleanup?(): Promise<void>;
 }
 
@@ -212,15 +214,21 @@ export function runSinkConformance(fixture: SinkFixture): void {
     }
   };
   const written = async (setup: SinkSetup, harness: SinkTaskHarness): Promise<readonly string[] | number> => {
-    if (setup.readBack !== undefined) return setup.readBack(harness.logger);
+    if (setup.readBack !== undefined) return setup.readBack();
     if (fixture.accepted !== undefined) return fixture.accepted(harness.task);
     throw new Error(`fixture ${fixture.name} has neither readBack nor accepted`);
   };
 
+  const harnessFor = (setup: SinkSetup): SinkTaskHarness =>
+    new SinkTaskHarness(fixture.createTask(), {
+      config: setup.config,
+      ...(setup.logger === undefined ? {} : { logger: setup.logger }),
+    });
+
   describe(`${fixture.name}: sink conformance`, { timeout: TEST_TIMEOUT_MS }, () => {
     it('runs start → open → put → flush → close → stop, and a second stop is harmless', async () => {
       await withSetup(async (setup) => {
-        const h = new SinkTaskHarness(fixture.createTask(), { config: setup.config });
+        const h = harnessFor(setup);
         await h.start();
         await h.open([q0, q1]);
         const batch = [...records('a', q0, 0, 5), ...records('b', q1, 0, 5)];
@@ -241,7 +249,7 @@ export function runSinkConformance(fixture: SinkFixture): void {
 
     it('writes batches of every size, empty ones included, in order', async () => {
       await withSetup(async (setup) => {
-        const h = new SinkTaskHarness(fixture.createTask(), { config: setup.config });
+        const h = harnessFor(setup);
         await h.start();
         await h.open([q0]);
         const all: SinkRecord[] = [];
@@ -263,7 +271,7 @@ export function runSinkConformance(fixture: SinkFixture): void {
 
     it('after a restart from the committed offset, repeats only records after it', async () => {
       await withSetup(async (setup) => {
-        const first = new SinkTaskHarness(fixture.createTask(), { config: setup.config });
+        const first = harnessFor(setup);
         await first.start();
         await first.open([q0]);
         await first.put(records('r', q0, 0, 5));
@@ -276,7 +284,7 @@ export function runSinkConformance(fixture: SinkFixture): void {
         // Killed: no flush, no close; the runtime redelivers from the committed offset 5.
         await first.stop();
 
-        const second = new SinkTaskHarness(fixture.createTask(), { config: setup.config });
+        const second = harnessFor(setup);
         await second.start();
         await second.open([q0]);
         await second.put(records('r', q0, 5, 5));
@@ -302,7 +310,7 @@ export function runSinkConformance(fixture: SinkFixture): void {
 
     it('keeps writing across reassignment (close some queues, open others)', async () => {
       await withSetup(async (setup) => {
-        const h = new SinkTaskHarness(fixture.createTask(), { config: setup.config });
+        const h = harnessFor(setup);
         await h.start();
         await h.open([q0, q1]);
         const a = [...records('a', q0, 0, 3), ...records('b', q1, 0, 3)];
