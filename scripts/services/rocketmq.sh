@@ -103,7 +103,9 @@ mappedFileSizeConsumeQueue=600000
 maxHashSlotNum=50000
 maxIndexNum=200000
 diskSpaceWarningLevelRatio=90
-fileReservedTime=2
+# keep commit-log files 4 h and check every hour, so benchmark runs do not fill the disk
+fileReservedTime=4
+deleteWhen=00;01;02;03;04;05;06;07;08;09;10;11;12;13;14;15;16;17;18;19;20;21;22;23
 CONF
 }
 
