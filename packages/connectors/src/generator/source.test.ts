@@ -231,6 +231,16 @@ describe('GeneratorTask', () => {
     assert.ok(total > 500);
   });
 
+  it('gathers about 50 ms of records per poll at moderate rates', async () => {
+    const clock = virtualClock();
+    const h = harness({ rate: '1000', 'batch.size': '500' }, clock);
+    await h.start();
+    const sizes = [];
+    for (let i = 0; i < 6; i++) sizes.push((await h.poll()).length);
+    assert.deepEqual(sizes, [50, 50, 50, 50, 50, 50]);
+    assert.equal(clock.now(), 299, '49 ms for the first batch (the bucket starts with one token), then 50 ms each');
+  });
+
   it('returns null instead of waiting past maxWaitMs for a slow rate, and ends a wait on abort', async () => {
     const clock = virtualClock();
     const h = harness({ rate: '0.1' }, { ...clock, maxWaitMs: 1000 });

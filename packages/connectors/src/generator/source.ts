@@ -88,6 +88,8 @@ export class GeneratorConnector implements SourceConnector {
   }
 }
 
+const MIN_BATCH_SECONDS = 0.05;
+
 /** Clock and tuning of {@link GeneratorTask}; the plugin creates tasks with the defaults. */
 export interface GeneratorTaskOptions {
   /** Monotonic milliseconds. Default `performance.now`. */
@@ -114,6 +116,7 @@ export class GeneratorTask implements SourceTask {
   #nextSeq = 0;
   #partition: JsonMap = {};
   #bucket: TokenBucket | undefined;
+  #minBatch = 1;
   #values: ValueFactory | undefined;
   #logger: Logger | undefined;
   #reportedDone = false;
@@ -145,6 +148,9 @@ export class GeneratorTask implements SourceTask {
     this.#nextSeq = last === undefined || last === null ? 0 : last + 1;
     this.#values = new ValueFactory(task, config['record.size']);
     this.#bucket = rate > 0 ? new TokenBucket(rate, this.#now()) : undefined;
+    // Gather ~50 ms of records per poll rather than one per poll at moderate rates: the average rate is the
+    // same, and the runtime sends fewer, larger batches.
+    this.#minBatch = Math.max(1, Math.min(this.#batchSize, Math.floor(rate * MIN_BATCH_SECONDS)));
     this.#reportedDone = false;
     this.#started = true;
     context.logger.debug(`Generator task ${task} starts at seq ${this.#nextSeq}`, {
@@ -172,7 +178,7 @@ export class GeneratorTask implements SourceTask {
     }
     const bucket = this.#bucket;
     if (bucket !== undefined) {
-      const wait = bucket.msUntil(1, this.#now());
+      const wait = bucket.msUntil(Math.min(n, this.#minBatch), this.#now());
       if (wait > 0 && (await this.#sleep(Math.min(wait, this.#maxWaitMs), signal)) === 'aborted') return null;
       n = bucket.take(n, this.#now());
       if (n === 0) return null;
