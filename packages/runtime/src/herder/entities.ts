@@ -115,5 +115,7 @@ export interface HealthInfo {
 export interface ClusterView {
   readonly clusterId: string;
   readonly workers: readonly { readonly id: string; readonly url?: string; readonly self: boolean }[];
-  readonly assignments: Readonly<Record<string, { readonly connectors: readonly string[]; readonly tasks: readonly ConnectorTaskId[] }>>;
+  readonly assignments: Readonly<
+    Record<string, { readonly connectors: readonly string[]; readonly tasks: readonly ConnectorTaskId[] }>
+  >;
 }

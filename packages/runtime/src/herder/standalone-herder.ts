@@ -1,0 +1,631 @@
+import type { Logger } from '@tributary/api';
+import {
+  AlreadyExistsError,
+  ConfigError,
+  type ConnectorConfig,
+  errorTrace,
+  IllegalStateError,
+  type JsonMap,
+  NotFoundError,
+  type PluginRegistry,
+} from '@tributary/api';
+import type { Broker } from '../broker/broker.js';
+import {
+  configKeyInfo,
+  normalizeConnectorConfig,
+  type ParsedConnectorConfig,
+  parseConnectorConfig,
+  sinkGroupId,
+  validateConnectorConfig,
+} from '../config/connector-config.js';
+import { keepHiddenSecrets, maskConfig, passwordKeys } from '../config/masking.js';
+import type { ConfigStore, OffsetStore, StatusEntry, StatusStore } from '../storage/stores.js';
+import type { Worker } from '../worker/worker.js';
+import type {
+  ClusterView,
+  ConfigInfos,
+  ConfigKeyInfo,
+  ConnectorInfo,
+  ConnectorOffset,
+  ConnectorOffsets,
+  ConnectorState,
+  ConnectorStateInfo,
+  HealthInfo,
+  InitialState,
+  PluginDescription,
+  RestartRequest,
+  TargetState,
+  TaskInfo,
+  TaskState,
+  TaskStatusEntry,
+} from './entities.js';
+import type { Herder } from './herder.js';
+
+export interface StandaloneHerderOptions {
+  readonly worker: Worker;
+  readonly registry: PluginRegistry;
+  readonly broker: Broker;
+  readonly configStore: ConfigStore;
+  readonly offsetStore: OffsetStore;
+  readonly statusStore: StatusStore;
+  readonly logger: Logger;
+}
+
+const INITIAL_TO_TARGET: Readonly<Record<InitialState, TargetState>> = {
+  RUNNING: 'STARTED',
+  PAUSED: 'PAUSED',
+  STOPPED: 'STOPPED',
+};
+
+/**
+ * The herder of a single worker: every connector and task runs here. Configs, target states, task configs,
+ * source offsets and status live in files under `data.dir`, so a restarted worker resumes every connector
+ * in its last target state with its offsets. All changes run one at a time.
+ */
+export class StandaloneHerder implements Herder {
+  readonly workerId: string;
+  readonly #o: StandaloneHerderOptions;
+  #queue: Promise<unknown> = Promise.resolve();
+  #started = false;
+  #stopping = false;
+  /** Status generation per key, so a late update never replaces a newer one. */
+  readonly #generations = new Map<string, number>();
+
+  constructor(options: StandaloneHerderOptions) {
+    this.#o = options;
+    this.workerId = options.worker.id;
+  }
+
+  /**
+   * Loads the stores and starts every connector in its target state. `initial` connectors (from the
+   * command line) are created, or updated when their config differs from the stored one.
+   * @throws ConfigError when an initial connector config is invalid.
+   */
+  async start(initial: readonly { readonly name: string; readonly config: ConnectorConfig }[] = []): Promise<void> {
+    await this.#exclusive(async () => {
+      await this.#o.configStore.load();
+      await this.#o.offsetStore.load();
+      await this.#o.statusStore.load();
+      for (const c of initial) {
+        const existing = this.#o.configStore.get(c.name);
+        const wanted = normalizeConnectorConfig({ ...c.config, name: c.name });
+        if (existing !== undefined && sameConfig(existing.config, wanted)) continue;
+        await this.#store(c.name, wanted, existing?.targetState ?? 'STARTED');
+        this.#o.logger.info(
+          `Connector ${c.name} ${existing === undefined ? 'created' : 'updated'} from the command line`,
+        );
+      }
+      for (const name of this.#o.configStore.names()) {
+        try {
+          await this.#startConnectorAndTasks(name);
+        } catch (e) {
+          this.#o.logger.error(`Could not restore connector ${name}`, { error: errorTrace(e) });
+          this.#connectorStatus(name, 'FAILED', errorTrace(e));
+        }
+      }
+      this.#started = true;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await this.#exclusive(async () => {
+      await this.#o.worker.stop();
+    });
+  }
+
+  health(): HealthInfo {
+    if (this.#stopping) return { status: 'unhealthy', message: 'Worker is shutting down' };
+    if (!this.#started) return { status: 'starting', message: 'Worker is still starting up' };
+    return { status: 'healthy', message: 'Worker has completed startup and is ready to handle requests.' };
+  }
+
+  async connectors(): Promise<string[]> {
+    return this.#o.configStore.names();
+  }
+
+  async connectorInfo(name: string): Promise<ConnectorInfo> {
+    const stored = this.#require(name);
+    const tasks = (stored.taskConfigs ?? []).map((_, task) => ({ connector: name, task }));
+    return { name, config: this.#masked(stored.config), tasks, type: this.#type(stored.config) };
+  }
+
+  async connectorConfig(name: string): Promise<ConnectorConfig> {
+    return this.#masked(this.#require(name).config);
+  }
+
+  async connectorStatus(name: string): Promise<ConnectorStateInfo> {
+    const stored = this.#require(name);
+    const connector = this.#o.statusStore.connector(name);
+    const taskCount = stored.taskConfigs?.length ?? 0;
+    const statuses = this.#o.statusStore.tasks(name);
+    const tasks: TaskStatusEntry[] = [];
+    for (let id = 0; id < taskCount; id++) tasks.push(this.#taskEntry(id, statuses.get(id)));
+    return {
+      name,
+      connector: {
+        state: (connector?.state as ConnectorState | undefined) ?? 'UNASSIGNED',
+        worker_id: connector?.workerId ?? this.workerId,
+        ...(connector?.trace === undefined ? {} : { trace: connector.trace }),
+      },
+      tasks,
+      type: this.#type(stored.config),
+    };
+  }
+
+  async taskConfigs(name: string): Promise<TaskInfo[]> {
+    const stored = this.#require(name);
+    const secrets = passwordKeys(this.#o.registry, stored.config);
+    return (stored.taskConfigs ?? []).map((config, task) => ({
+      id: { connector: name, task },
+      config: maskConfig(config, secrets),
+    }));
+  }
+
+  async taskStatus(name: string, task: number): Promise<TaskStatusEntry> {
+    const stored = this.#require(name);
+    if (task < 0 || task >= (stored.taskConfigs?.length ?? 0))
+      throw new NotFoundError(`Task ${name}-${task} not found`);
+    return this.#taskEntry(task, this.#o.statusStore.task(name, task));
+  }
+
+  createConnector(
+    name: string,
+    config: ConnectorConfig,
+    initialState: InitialState = 'RUNNING',
+  ): Promise<ConnectorInfo> {
+    return this.#exclusive(async () => {
+      if (this.#o.configStore.get(name) !== undefined) throw new AlreadyExistsError(`Connector ${name} already exists`);
+      await this.#store(name, config, INITIAL_TO_TARGET[initialState]);
+      await this.#startConnectorAndTasks(name);
+      return this.connectorInfo(name);
+    });
+  }
+
+  putConnectorConfig(name: string, config: ConnectorConfig): Promise<{ created: boolean; info: ConnectorInfo }> {
+    return this.#exclusive(async () => {
+      const existing = this.#o.configStore.get(name);
+      await this.#store(name, config, existing?.targetState ?? 'STARTED');
+      if (existing !== undefined) await this.#stopConnectorAndTasks(name);
+      await this.#startConnectorAndTasks(name);
+      return { created: existing === undefined, info: await this.connectorInfo(name) };
+    });
+  }
+
+  patchConnectorConfig(name: string, patch: Readonly<Record<string, string | null>>): Promise<ConnectorInfo> {
+    return this.#exclusive(async () => {
+      const existing = this.#require(name);
+      const next: Record<string, string> = { ...existing.config };
+      for (const [key, value] of Object.entries(patch)) {
+        if (value === null) delete next[key];
+        else next[key] = value;
+      }
+      await this.#store(name, next, existing.targetState);
+      await this.#stopConnectorAndTasks(name);
+      await this.#startConnectorAndTasks(name);
+      return this.connectorInfo(name);
+    });
+  }
+
+  deleteConnector(name: string): Promise<void> {
+    return this.#exclusive(async () => {
+      this.#require(name);
+      await this.#stopConnectorAndTasks(name);
+      await this.#o.configStore.removeConnector(name);
+      await this.#o.statusStore.remove(name);
+      // Source offsets are kept, as in Kafka: a connector recreated with the same name resumes.
+    });
+  }
+
+  pauseConnector(name: string): Promise<void> {
+    return this.#exclusive(async () => {
+      const stored = this.#require(name);
+      if (stored.targetState === 'PAUSED') return;
+      if (stored.targetState === 'STOPPED') {
+        // Kafka allows pausing a stopped connector: it starts paused.
+        await this.#o.configStore.putTargetState(name, 'PAUSED');
+        await this.#startConnectorAndTasks(name);
+        return;
+      }
+      await this.#o.configStore.putTargetState(name, 'PAUSED');
+      this.#o.worker.setConnectorTarget(name, 'PAUSED');
+      this.#o.worker.setTasksTarget(name, 'PAUSED');
+    });
+  }
+
+  resumeConnector(name: string): Promise<void> {
+    return this.#exclusive(async () => {
+      const stored = this.#require(name);
+      if (stored.targetState === 'STARTED') return;
+      const wasStopped = stored.targetState === 'STOPPED';
+      await this.#o.configStore.putTargetState(name, 'STARTED');
+      if (wasStopped) {
+        await this.#startConnectorAndTasks(name);
+      } else {
+        this.#o.worker.setConnectorTarget(name, 'STARTED');
+        this.#o.worker.setTasksTarget(name, 'STARTED');
+      }
+    });
+  }
+
+  stopConnector(name: string): Promise<void> {
+    return this.#exclusive(async () => {
+      const stored = this.#require(name);
+      if (stored.targetState === 'STOPPED' && !this.#o.worker.isRunningConnector(name)) return;
+      await this.#o.configStore.putTargetState(name, 'STOPPED');
+      await this.#stopConnectorAndTasks(name);
+      // As in Kafka, a stopped connector has no tasks.
+      await this.#o.configStore.putTaskConfigs(name, []);
+      await this.#o.statusStore.removeTasksFrom(name, 0);
+      this.#connectorStatus(name, 'STOPPED');
+    });
+  }
+
+  restartConnector(name: string, request: RestartRequest): Promise<ConnectorStateInfo | null> {
+    return this.#exclusive(async () => {
+      const stored = this.#require(name);
+      const status = await this.connectorStatus(name);
+      const restartConnector = !request.onlyFailed || status.connector.state === 'FAILED';
+      const tasks = request.includeTasks
+        ? status.tasks.filter((t) => !request.onlyFailed || t.state === 'FAILED').map((t) => t.id)
+        : [];
+      if (stored.targetState === 'STOPPED') return request.includeTasks ? status : null;
+      if (restartConnector) this.#connectorStatus(name, 'RESTARTING');
+      for (const t of tasks) this.#taskStatus(name, t, 'RESTARTING');
+      const pending = request.includeTasks || request.onlyFailed ? await this.connectorStatus(name) : null;
+      if (restartConnector) {
+        const parsed = this.#parse(stored.config);
+        await this.#o.worker.startConnector(name, parsed, stored.targetState, this.#connectorListener(name));
+      }
+      if (tasks.length > 0) {
+        await this.#o.worker.stopTasks(name, tasks);
+        this.#startTasks(name, this.#parse(stored.config), tasks);
+      }
+      return pending;
+    });
+  }
+
+  restartTask(name: string, task: number): Promise<void> {
+    return this.#exclusive(async () => {
+      const stored = this.#require(name);
+      if (task < 0 || task >= (stored.taskConfigs?.length ?? 0))
+        throw new NotFoundError(`Task ${name}-${task} not found`);
+      await this.#o.worker.stopTasks(name, [task]);
+      this.#startTasks(name, this.#parse(stored.config), [task]);
+    });
+  }
+
+  async connectorOffsets(name: string): Promise<ConnectorOffsets> {
+    const stored = this.#require(name);
+    if (this.#type(stored.config) === 'sink') {
+      const group = sinkGroupId(name, this.#sinkConfig(stored.config));
+      const offsets = await this.#o.broker.fetchGroupOffsets(group);
+      return {
+        offsets: offsets
+          .sort((a, b) => (a.topic === b.topic ? a.queue - b.queue : a.topic < b.topic ? -1 : 1))
+          .map((o) => ({
+            partition: { kafka_topic: o.topic, kafka_partition: o.queue },
+            offset: { kafka_offset: o.offset },
+          })),
+      };
+    }
+    return { offsets: this.#o.offsetStore.all(name).map((e) => ({ partition: e.partition, offset: e.offset })) };
+  }
+
+  alterConnectorOffsets(name: string, offsets: readonly ConnectorOffset[]): Promise<string> {
+    return this.#exclusive(async () => {
+      const stored = this.#requireStopped(name);
+      const parsed = this.#parse(stored.config);
+      if (parsed.plugin.kind === 'sink') {
+        const entries = offsets.map(parseSinkOffset);
+        const connector = parsed.plugin.createConnector();
+        await connector.alterOffsets?.(
+          stored.config,
+          entries.map((e) => ({ queue: { topic: e.topic, queue: e.queue }, offset: e.offset })),
+        );
+        const group = sinkGroupId(name, parsed.sink);
+        const toReset = entries.filter((e) => e.offset === null);
+        const toSet = entries.filter((e): e is typeof e & { offset: number } => e.offset !== null);
+        if (toReset.length > 0) await this.#o.broker.deleteGroupOffsets(group, toReset);
+        if (toSet.length > 0) await this.#o.broker.commitGroupOffsets(group, toSet);
+        return 'The offsets for this connector have been altered successfully';
+      }
+      const entries = offsets.map(parseSourceOffset);
+      const connector = parsed.plugin.createConnector();
+      await connector.alterOffsets?.(stored.config, entries);
+      await this.#o.offsetStore.set(name, entries);
+      return 'The offsets for this connector have been altered successfully';
+    });
+  }
+
+  resetConnectorOffsets(name: string): Promise<string> {
+    return this.#exclusive(async () => {
+      const stored = this.#requireStopped(name);
+      const parsed = this.#parse(stored.config);
+      if (parsed.plugin.kind === 'sink') {
+        await this.#o.broker.deleteGroupOffsets(sinkGroupId(name, parsed.sink));
+      } else {
+        const connector = parsed.plugin.createConnector();
+        await connector.alterOffsets?.(
+          stored.config,
+          this.#o.offsetStore.all(name).map((e) => ({ partition: e.partition, offset: null })),
+        );
+        await this.#o.offsetStore.clear(name);
+      }
+      return 'The offsets for this connector have been reset successfully';
+    });
+  }
+
+  async connectorActiveTopics(name: string): Promise<string[]> {
+    this.#require(name);
+    return this.#o.statusStore.activeTopics(name);
+  }
+
+  async resetConnectorActiveTopics(name: string): Promise<void> {
+    this.#require(name);
+    await this.#o.statusStore.resetActiveTopics(name);
+  }
+
+  async validateConnectorConfig(config: ConnectorConfig): Promise<ConfigInfos> {
+    const normalized = normalizeConnectorConfig(config);
+    const infos = validateConnectorConfig(this.#o.registry, normalized);
+    const className = normalized['connector.class'];
+    const plugin = className === undefined ? undefined : this.#o.registry.find(className);
+    if (plugin === undefined || (plugin.kind !== 'source' && plugin.kind !== 'sink') || infos.error_count > 0)
+      return infos;
+    const extra = (await plugin.createConnector().validate?.(normalized)) ?? {};
+    if (Object.keys(extra).length === 0) return infos;
+    let added = 0;
+    const configs = infos.configs.map((c) => {
+      const more = extra[c.value.name];
+      if (more === undefined) return c;
+      added += more.length;
+      return { definition: c.definition, value: { ...c.value, errors: [...c.value.errors, ...more] } };
+    });
+    return { ...infos, configs, error_count: infos.error_count + added };
+  }
+
+  plugins(connectorsOnly: boolean): PluginDescription[] {
+    const kinds = connectorsOnly
+      ? (['source', 'sink'] as const)
+      : (['source', 'sink', 'converter', 'header_converter', 'transformation', 'predicate'] as const);
+    return this.#o.registry.list(...kinds).map((p) => ({ class: p.name, type: p.kind, version: p.version }));
+  }
+
+  pluginConfig(plugin: string): ConfigKeyInfo[] {
+    return this.#o.registry.require(plugin).spec.fields.map((f) => configKeyInfo(f));
+  }
+
+  async cluster(): Promise<ClusterView> {
+    const names = this.#o.configStore.names();
+    return {
+      clusterId: 'standalone',
+      workers: [{ id: this.workerId, self: true }],
+      assignments: {
+        [this.workerId]: {
+          connectors: names.filter((n) => this.#o.worker.isRunningConnector(n)),
+          tasks: names.flatMap((n) => this.#o.worker.tasksOf(n).map((task) => ({ connector: n, task }))),
+        },
+      },
+    };
+  }
+
+  // ---- internals -------------------------------------------------------------------------------------
+
+  /** Runs mutations one at a time, in call order. */
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work, work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #require(name: string) {
+    const stored = this.#o.configStore.get(name);
+    if (stored === undefined) throw new NotFoundError(`Connector ${name} not found`);
+    return stored;
+  }
+
+  #requireStopped(name: string) {
+    const stored = this.#require(name);
+    if (stored.targetState !== 'STOPPED' || this.#o.worker.isRunningConnector(name)) {
+      throw new IllegalStateError(
+        `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
+      );
+    }
+    return stored;
+  }
+
+  #parse(config: Readonly<Record<string, string>>): ParsedConnectorConfig {
+    return parseConnectorConfig(this.#o.registry, config);
+  }
+
+  #sinkConfig(config: Readonly<Record<string, string>>) {
+    try {
+      return this.#parse(config).sink;
+    } catch {
+      return null;
+    }
+  }
+
+  #type(config: Readonly<Record<string, string>>): 'source' | 'sink' | 'unknown' {
+    const p = this.#o.registry.find(config['connector.class'] ?? '');
+    return p?.kind === 'source' || p?.kind === 'sink' ? p.kind : 'unknown';
+  }
+
+  #masked(config: Readonly<Record<string, string>>): Record<string, string> {
+    return maskConfig(config, passwordKeys(this.#o.registry, config));
+  }
+
+  /** Validates and stores a config (secrets echoed back as `[hidden]` keep their stored value). */
+  async #store(name: string, config: ConnectorConfig, target: TargetState): Promise<void> {
+    const normalized = normalizeConnectorConfig(config);
+    if (normalized.name !== undefined && normalized.name !== name) {
+      throw new ConfigError(
+        `Connector name configuration (${normalized.name}) doesn't match connector name in the URL (${name})`,
+        {
+          name: [`must be '${name}'`],
+        },
+      );
+    }
+    normalized.name = name;
+    const previous = this.#o.configStore.get(name)?.config;
+    const full = keepHiddenSecrets(normalized, previous, passwordKeys(this.#o.registry, normalized));
+    this.#parse(full);
+    await this.#o.configStore.putConnector(name, full, target);
+  }
+
+  /** Starts the connector per its target state, regenerates task configs and starts the tasks. */
+  async #startConnectorAndTasks(name: string): Promise<void> {
+    const stored = this.#require(name);
+    if (stored.targetState === 'STOPPED') {
+      this.#connectorStatus(name, 'STOPPED');
+      return;
+    }
+    const parsed = this.#parse(stored.config);
+    const started = await this.#o.worker.startConnector(
+      name,
+      parsed,
+      stored.targetState,
+      this.#connectorListener(name),
+    );
+    if (!started) return;
+    await this.#reconfigureTasks(name, parsed, true);
+  }
+
+  /** Asks the connector for task configs; stores them and (re)starts the tasks when they changed. */
+  async #reconfigureTasks(name: string, parsed: ParsedConnectorConfig, force: boolean): Promise<void> {
+    const stored = this.#require(name);
+    let configs: Readonly<Record<string, string>>[];
+    try {
+      configs = await this.#o.worker.connectorTaskConfigs(name, parsed.common['tasks.max']);
+    } catch (e) {
+      this.#connectorStatus(name, 'FAILED', errorTrace(e));
+      return;
+    }
+    const changed = JSON.stringify(configs) !== JSON.stringify(stored.taskConfigs ?? []);
+    if (!changed && !force) return;
+    await this.#o.worker.stopTasks(name);
+    if (changed) {
+      await this.#o.configStore.putTaskConfigs(name, configs);
+      await this.#o.statusStore.removeTasksFrom(name, configs.length);
+    }
+    this.#startTasks(
+      name,
+      parsed,
+      configs.map((_, i) => i),
+    );
+  }
+
+  #startTasks(name: string, parsed: ParsedConnectorConfig, tasks: readonly number[]): void {
+    const stored = this.#require(name);
+    const configs = stored.taskConfigs ?? [];
+    for (const task of tasks) {
+      const config = configs[task];
+      if (config === undefined) continue;
+      this.#o.worker.startTask(name, task, parsed, config, configs.length, stored.targetState, {
+        onStateChange: (state, trace) => this.#taskStatus(name, task, state, trace),
+        onTopicUsed: (topic) => {
+          this.#o.statusStore.addActiveTopic(name, topic).catch((e) => this.#logStoreError(e));
+        },
+      });
+    }
+  }
+
+  async #stopConnectorAndTasks(name: string): Promise<void> {
+    await this.#o.worker.stopTasks(name);
+    await this.#o.worker.stopConnector(name);
+  }
+
+  #connectorListener(name: string) {
+    return {
+      onStateChange: (state: ConnectorState, trace?: string) => this.#connectorStatus(name, state, trace),
+      onTaskReconfigurationRequest: () => {
+        void this.#exclusive(async () => {
+          const stored = this.#o.configStore.get(name);
+          if (stored === undefined || stored.targetState === 'STOPPED' || !this.#o.worker.isRunningConnector(name))
+            return;
+          await this.#reconfigureTasks(name, this.#parse(stored.config), false);
+        }).catch((e) => this.#o.logger.error(`Task reconfiguration of ${name} failed`, { error: errorTrace(e) }));
+      },
+    };
+  }
+
+  #connectorStatus(name: string, state: ConnectorState, trace?: string): void {
+    const entry = this.#statusEntry(`c:${name}`, state, trace);
+    this.#o.statusStore.putConnector(name, entry).catch((e) => this.#logStoreError(e));
+  }
+
+  #taskStatus(name: string, task: number, state: TaskState, trace?: string): void {
+    // A stopped task reports UNASSIGNED; once its connector is gone or stopped that is not worth storing.
+    if (state === 'UNASSIGNED' && this.#o.configStore.get(name) === undefined) return;
+    const entry = this.#statusEntry(`t:${name}:${task}`, state, trace);
+    this.#o.statusStore.putTask(name, task, entry).catch((e) => this.#logStoreError(e));
+  }
+
+  #statusEntry(key: string, state: ConnectorState | TaskState, trace?: string): StatusEntry {
+    const generation = (this.#generations.get(key) ?? Date.now()) + 1;
+    this.#generations.set(key, generation);
+    return { state, workerId: this.workerId, generation, ...(trace === undefined ? {} : { trace }) };
+  }
+
+  #taskEntry(id: number, status: StatusEntry | undefined): TaskStatusEntry {
+    return {
+      id,
+      state: (status?.state as TaskState | undefined) ?? 'UNASSIGNED',
+      worker_id: status?.workerId ?? this.workerId,
+      ...(status?.trace === undefined ? {} : { trace: status.trace }),
+    };
+  }
+
+  #logStoreError(e: unknown): void {
+    this.#o.logger.error('Writing worker state failed', { error: errorTrace(e) });
+  }
+}
+
+/** Parses one source offset of a REST body: `{partition: {...}, offset: {...} | null}`. */
+function parseSourceOffset(entry: ConnectorOffset, index: number): { partition: JsonMap; offset: JsonMap | null } {
+  if (!isObject(entry) || !isObject(entry.partition)) {
+    throw new ConfigError(`offsets[${index}]: each entry needs a 'partition' object`, {
+      offsets: [`entry ${index} has no partition object`],
+    });
+  }
+  if (entry.offset !== null && !isObject(entry.offset)) {
+    throw new ConfigError(`offsets[${index}]: 'offset' must be an object or null`, {
+      offsets: [`entry ${index} has a bad offset`],
+    });
+  }
+  return { partition: entry.partition, offset: entry.offset };
+}
+
+/** Parses one sink offset in Kafka's format: `{partition: {kafka_topic, kafka_partition}, offset: {kafka_offset} | null}`. */
+function parseSinkOffset(
+  entry: ConnectorOffset,
+  index: number,
+): { topic: string; queue: number; offset: number | null } {
+  const p = isObject(entry) && isObject(entry.partition) ? entry.partition : null;
+  const topic = p?.kafka_topic;
+  const queue = p?.kafka_partition;
+  if (typeof topic !== 'string' || topic === '' || typeof queue !== 'number' || !Number.isInteger(queue) || queue < 0) {
+    throw new ConfigError(
+      `offsets[${index}]: a sink offset's partition must be {"kafka_topic": "<topic>", "kafka_partition": <queue number>}`,
+      { offsets: [`entry ${index} has a bad partition`] },
+    );
+  }
+  if (entry.offset === null) return { topic, queue, offset: null };
+  const o = isObject(entry.offset) ? entry.offset.kafka_offset : undefined;
+  if (typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0) {
+    throw new ConfigError(`offsets[${index}]: a sink offset must be {"kafka_offset": <non-negative integer>} or null`, {
+      offsets: [`entry ${index} has a bad offset`],
+    });
+  }
+  return { topic, queue, offset: o };
+}
+
+function sameConfig(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+function isObject(value: unknown): value is JsonMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

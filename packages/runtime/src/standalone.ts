@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import { type ConnectorConfig, errorTrace, type PluginRegistry } from '@tributary/api';
+import type { DestinationStream } from 'pino';
+import type { Broker } from './broker/broker.js';
+import { EmbeddedBroker, embeddedBrokerOptionsFromConfig } from './broker/embedded/index.js';
+import { subConfig } from './config/connector-config.js';
+import { EMBEDDED_BROKER_PREFIX, type WorkerConfig } from './config/worker-config.js';
+import type { Herder } from './herder/herder.js';
+import { StandaloneHerder } from './herder/standalone-herder.js';
+import { LoggerRegistry, type LogLevel } from './logging/loggers.js';
+import { WorkerMetrics } from './metrics/worker-metrics.js';
+import { createRegistry } from './plugins/registry.js';
+import { DataDirLock } from './storage/data-dir-lock.js';
+import { FileConfigStore, FileOffsetStore, FileStatusStore } from './storage/file-stores.js';
+import { Worker } from './worker/worker.js';
+
+/** A running worker process' parts, for the CLI, REST and tests. */
+export interface RunningWorker {
+  readonly config: WorkerConfig;
+  readonly herder: Herder;
+  readonly worker: Worker;
+  readonly broker: Broker;
+  readonly registry: PluginRegistry;
+  readonly metrics: WorkerMetrics;
+  readonly loggers: LoggerRegistry;
+  /** Stops connectors and tasks gracefully (flush, commit), then the broker, and releases the data dir. */
+  stop(): Promise<void>;
+}
+
+export interface StandaloneOptions {
+  readonly config: WorkerConfig;
+  /** Connector configs to create or update at start (from the command line). */
+  readonly connectors?: readonly { readonly name: string; readonly config: ConnectorConfig }[];
+  /** A registry to use instead of the built-in plugins plus `plugin.path` (tests). */
+  readonly registry?: PluginRegistry;
+  /** Where logs go (default: stderr). */
+  readonly logDestination?: DestinationStream;
+}
+
+/** Creates the broker a worker config asks for. */
+export async function createBroker(config: WorkerConfig): Promise<Broker> {
+  if (config['broker.type'] === 'embedded') {
+    const raw = subConfig(config.raw, EMBEDDED_BROKER_PREFIX);
+    const options = embeddedBrokerOptionsFromConfig(config.dataDirPath, {
+      'num.queues': String(config['topic.default.queues']),
+      ...raw,
+    });
+    return new EmbeddedBroker(options);
+  }
+  throw new Error(`broker.type=${config['broker.type']} is not available in this build`);
+}
+
+/**
+ * Starts a standalone worker: locks the data dir, opens the broker and the file stores, restores every
+ * connector in its last target state, then creates or updates the connectors given on the command line.
+ */
+export async function startStandalone(options: StandaloneOptions): Promise<RunningWorker> {
+  const { config } = options;
+  const loggers = new LoggerRegistry({
+    level: config['log.level'] as LogLevel,
+    ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
+  });
+  const log = loggers.get('tributary.worker');
+  const lock = await DataDirLock.acquire(config.dataDirPath);
+  let broker: Broker | null = null;
+  try {
+    const registry = options.registry ?? (await createRegistry(config['plugin.path']));
+    broker = await createBroker(config);
+    await broker.start();
+    const stateDir = join(config.dataDirPath, 'standalone');
+    const offsetStore = new FileOffsetStore(stateDir);
+    const metrics = new WorkerMetrics(config.workerId);
+    const worker = new Worker({ config, registry, broker, offsetStore, metrics, loggers });
+    const herder = new StandaloneHerder({
+      worker,
+      registry,
+      broker,
+      configStore: new FileConfigStore(stateDir),
+      offsetStore,
+      statusStore: new FileStatusStore(stateDir),
+      logger: log,
+    });
+    await herder.start(options.connectors ?? []);
+    log.info(`Worker ${config.workerId} started (data dir ${config.dataDirPath}, broker ${broker.kind})`);
+    const startedBroker = broker;
+    let stopping: Promise<void> | null = null;
+    return {
+      config,
+      herder,
+      worker,
+      broker: startedBroker,
+      registry,
+      metrics,
+      loggers,
+      stop: () => {
+        stopping ??= (async () => {
+          try {
+            await herder.stop();
+          } catch (e) {
+            log.error('Stopping connectors failed', { error: errorTrace(e) });
+          }
+          await startedBroker.close();
+          await lock.release();
+          log.info(`Worker ${config.workerId} stopped`);
+          loggers.flush();
+        })();
+        return stopping;
+      },
+    };
+  } catch (e) {
+    await broker?.close().catch(() => undefined);
+    await lock.release();
+    throw e;
+  }
+}
