@@ -50,7 +50,7 @@ for (const [pkg, allowed] of Object.entries(allowedOurs)) {
           problems.push(`${where}: relative import '${spec}' leaves the package`);
         continue;
       }
-      if (builtins.has(spec) || builtins.has(spec.split('/')[0])) continue;
+      if (spec.startsWith('node:') || builtins.has(spec) || builtins.has(spec.split('/')[0])) continue;
       const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
       if (ours(name)) {
         if (allowed !== null && !allowed.includes(name) && !(isTest && devDeps.has(name))) {
