@@ -58,6 +58,15 @@ interface QueueBatch {
   readonly indexes: number[];
 }
 
+/**
+ * Resolves on the next turn of the event loop. An `interval`-policy send does no I/O to wait for: without
+ * this, a producer looping on `await send()` would run on microtasks alone and starve timers (the
+ * fsync timer among them) and I/O callbacks.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function checkContent(m: OutgoingMessage): void {
   if (m.key !== null && !(m.key instanceof Uint8Array)) throw new DataError('message key must be a Uint8Array or null');
   if (m.value !== null && !(m.value instanceof Uint8Array)) {
@@ -348,6 +357,7 @@ export class EmbeddedBroker implements Broker {
         for (let k = 0; k < b.indexes.length; k++) positions[b.indexes[k]!] = { topic, queue, offset: first + k };
       }
       if (this.options.fsync === 'per-batch') await Promise.all([...batches.keys()].map((q) => q.sync()));
+      else await nextTurn();
     } catch (err) {
       this.#fatal ??= err;
       throw err instanceof ConnectError ? err : new ConnectError('embedded broker write failed', { cause: err });

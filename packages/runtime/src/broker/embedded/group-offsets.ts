@@ -312,7 +312,11 @@ export class GroupOffsetStore {
       }
       this.#size += frame.length;
       if (this.#perBatch) await this.#datasync();
-      else this.#dirty = true;
+      else {
+        this.#dirty = true;
+        // No I/O to wait for: yield a turn so a committing loop cannot starve timers and I/O.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       apply(this.#offsets, frame, FRAME_HEADER_BYTES, frame.length);
       if (this.#size > Math.max(COMPACT_MIN_BYTES, 4 * this.#liveBytes)) this.#compact();
     };

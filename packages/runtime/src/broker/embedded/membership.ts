@@ -42,9 +42,10 @@ export class MembershipRegistry {
 
   #changed(group: string): void {
     const ids = Object.freeze(this.members(group));
-    const members = [...(this.#groups.get(group)?.values() ?? [])];
+    // Listeners subscribed at the time of the change hear it; later subscribers only hear later changes.
+    const deliveries = [...(this.#groups.get(group)?.values() ?? [])].map((m) => m.listenersNow());
     queueMicrotask(() => {
-      for (const m of members) m.notify(ids);
+      for (const deliver of deliveries) deliver(ids);
     });
   }
 
@@ -75,15 +76,19 @@ class EmbeddedMembership implements Membership {
     };
   }
 
-  notify(ids: readonly string[]): void {
-    if (this.#left) return;
-    for (const l of [...this.#listeners]) {
-      try {
-        l(ids);
-      } catch (err) {
-        process.emitWarning(`membership listener of ${this.memberId} in ${this.group} threw: ${String(err)}`);
+  /** A function delivering a change to the listeners subscribed now (and still subscribed then). */
+  listenersNow(): (ids: readonly string[]) => void {
+    const listeners = [...this.#listeners];
+    return (ids) => {
+      for (const l of listeners) {
+        if (this.#left || !this.#listeners.has(l)) continue;
+        try {
+          l(ids);
+        } catch (err) {
+          process.emitWarning(`membership listener of ${this.memberId} in ${this.group} threw: ${String(err)}`);
+        }
       }
-    }
+    };
   }
 
   leaveNow(): void {
