@@ -180,7 +180,12 @@ class MaskField implements Transformation {
         return decimalToNumber(parseReplacementNumber(r, path));
       case 'decimal': {
         const d = parseReplacementNumber(r, path);
-        return schema === null ? d : d.withScale(decimalScale(schema));
+        if (schema === null) return d;
+        try {
+          return d.withScale(decimalScale(schema));
+        } catch (err) {
+          throw new DataError(`${path}: replacement ${(err as Error).message}`, { path: field, cause: err });
+        }
       }
       default:
         throw new DataError(

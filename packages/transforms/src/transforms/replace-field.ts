@@ -118,17 +118,18 @@ class ReplaceField implements Transformation {
   #plan(schema: Schema): ReplacePlan {
     const builder = copySchemaBasics(schema, SchemaBuilder.struct());
     const sources: number[] = [];
+    const origins = new Map<string, string>();
     for (const f of schema.fields) {
       if (!this.#keep(f.name)) continue;
       const name = this.#renames.get(f.name) ?? f.name;
-      try {
-        builder.field(name, f.schema);
-      } catch (err) {
-        throw new DataError(`cannot rename field '${f.name}' to '${name}': ${(err as Error).message}`, {
+      const clash = origins.get(name);
+      if (clash !== undefined) {
+        throw new DataError(`fields '${clash}' and '${f.name}' would both be named '${name}' after replacement`, {
           path: f.name,
-          cause: err,
         });
       }
+      origins.set(name, f.name);
+      builder.field(name, f.schema);
       sources.push(f.index);
     }
     if (schema.optional) builder.optional();
