@@ -177,16 +177,33 @@ describe('embedded broker: send', () => {
     });
   }
 
-  it('picks the queue by key hash, round-robin without a key, and creates unknown topics', async () => {
+  it('picks the queue by key hash, round-robin by send without a key, and creates unknown topics', async () => {
     const b = await open({ defaultQueues: 5 });
     const key = bytes('customer-42');
     const keyed = await b.send(Array.from({ length: 4 }, () => msg('auto.created', 'v', { key })));
     assert.deepEqual(await b.describeTopic('auto.created'), { name: 'auto.created', queues: 5 });
     assert.ok(keyed.every((p) => p.queue === queueForKey(key, 5)));
-    const keyless = await b.send(Array.from({ length: 10 }, () => msg('auto.created', 'v')));
+    const keyless: number[][] = [];
+    for (let i = 0; i < 6; i++) {
+      const sent = await b.send(Array.from({ length: 3 }, () => msg('auto.created', 'v')));
+      keyless.push(sent.map((p) => p.queue));
+    }
+    assert.deepEqual(keyless, [
+      [0, 0, 0],
+      [1, 1, 1],
+      [2, 2, 2],
+      [3, 3, 3],
+      [4, 4, 4],
+      [0, 0, 0],
+    ]);
+    const mixed = await b.send([msg('auto.created', 'a'), msg('other', 'b'), msg('auto.created', 'c', { queue: 4 })]);
     assert.deepEqual(
-      keyless.map((p) => p.queue),
-      [0, 1, 2, 3, 4, 0, 1, 2, 3, 4],
+      mixed.map((p) => [p.topic, p.queue]),
+      [
+        ['auto.created', 1],
+        ['other', 0],
+        ['auto.created', 4],
+      ],
     );
     await b.close();
   });
