@@ -15,7 +15,7 @@ import {
 import { NEED_EXACT, toDataError } from './errors.js';
 import { JsonSyntaxError, lineColumn, parseJsonExact, RawNumber, skipJsonValue } from './exact-json.js';
 import { connectSchemaOf, JsonReader, plainValue } from './json-reader.js';
-import { decodeUtf8, InvalidUtf8Error, quote } from './json-text.js';
+import { asBuffer, decodeUtf8, firstInvalidUtf8, InvalidUtf8Error, quote } from './json-text.js';
 import { JsonWriter } from './json-writer.js';
 
 /** Configuration of {@link JsonConverter}: Kafka's JsonConverterConfig keys, without the `value.converter.` prefix. */
@@ -58,12 +58,9 @@ export const ENVELOPE_MESSAGE =
 
 const SCHEMA_PREFIX = '{"schema":';
 const PAYLOAD_KEY = ',"payload":';
-/**
- * Text on which `JSON.parse` may round a number: 16+ significant digits (with or without a decimal point
- * among them) or a 3-digit exponent. Strings can match too; that only costs the slower exact parser.
- */
-const RISKY = /(?:\d\.?){16}|[eE][+-]?\d{3}/;
-
+const CLOSE_BYTES = Buffer.from('}', 'utf8');
+/** Scratch space to encode payloads into before copying them out (one thread, synchronous use only). */
+const SCRATCH = Buffer.allocUnsafe(256 * 1024);
 /** A small LRU map: the most recently used entries are kept. */
 class Lru<K, V> {
   readonly #map = new Map<K, V>();
@@ -112,6 +109,9 @@ export class JsonConverter implements Converter, HeaderConverter {
   readonly #reader: JsonReader;
   readonly #schemas: Lru<string, Schema>;
   #lastSchemaText: string | undefined;
+  /** `{"schema":` + the last schema text read + `,"payload":`, as bytes. */
+  #lastHead: Buffer | undefined;
+  readonly #heads = new WeakMap<Schema, Buffer>();
   #lastSchema: Schema | undefined;
 
   /**
@@ -130,7 +130,35 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   fromConnectData(_topic: string, _headers: Headers, schema: Schema | null, value: unknown): Uint8Array | null {
     if (schema === null && (value === null || value === undefined)) return null;
-    return Buffer.from(this.toJsonText(schema, value), 'utf8');
+    if (!this.#schemasEnabled || schema === null) return Buffer.from(this.toJsonText(schema, value), 'utf8');
+    // The envelope's head (`{"schema":...,"payload":`) is encoded once per schema; only the payload is encoded here.
+    const payload = this.#payloadText(schema, value);
+    const head = this.#envelopeHead(schema);
+    const max = payload.length * 3;
+    if (max > SCRATCH.length) return Buffer.concat([head, Buffer.from(payload, 'utf8'), CLOSE_BYTES]);
+    const written = SCRATCH.write(payload, 0, max, 'utf8');
+    const out = Buffer.allocUnsafe(head.length + written + 1);
+    head.copy(out, 0);
+    SCRATCH.copy(out, head.length, 0, written);
+    out[out.length - 1] = 0x7d;
+    return out;
+  }
+
+  #envelopeHead(schema: Schema): Buffer {
+    let head = this.#heads.get(schema);
+    if (head === undefined) {
+      head = Buffer.from(`${SCHEMA_PREFIX}${this.asJsonSchemaText(schema)}${PAYLOAD_KEY}`, 'utf8');
+      this.#heads.set(schema, head);
+    }
+    return head;
+  }
+
+  #payloadText(schema: Schema | null, value: unknown): string {
+    try {
+      return schema === null ? this.#writer.schemaless(value) : this.#writer.writer(schema)(value);
+    } catch (e) {
+      throw toDataError(e, this.#root);
+    }
   }
 
   /**
@@ -138,12 +166,7 @@ export class JsonConverter implements Converter, HeaderConverter {
    * @throws DataError naming the path and the expected type when the value does not fit the schema.
    */
   toJsonText(schema: Schema | null, value: unknown): string {
-    let payload: string;
-    try {
-      payload = schema === null ? this.#writer.schemaless(value) : this.#writer.writer(schema)(value);
-    } catch (e) {
-      throw toDataError(e, this.#root);
-    }
+    const payload = this.#payloadText(schema, value);
     if (!this.#schemasEnabled) return payload;
     return `${SCHEMA_PREFIX}${schema === null ? 'null' : this.asJsonSchemaText(schema)}${PAYLOAD_KEY}${payload}}`;
   }
@@ -164,6 +187,10 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   toConnectData(_topic: string, _headers: Headers, bytes: Uint8Array | null): SchemaAndValue {
     if (bytes === null || bytes === undefined) return NULL_SCHEMA_AND_VALUE;
+    if (this.#schemasEnabled && this.#lastHead !== undefined) {
+      const fast = this.#readFastBytes(asBuffer(bytes), this.#lastHead);
+      if (fast !== undefined) return fast;
+    }
     let text: string;
     try {
       text = decodeUtf8(bytes);
@@ -202,6 +229,28 @@ export class JsonConverter implements Converter, HeaderConverter {
   }
 
   /**
+   * {@link #readFast} on bytes, for the schema seen last: its bytes are compared with memcmp and only the
+   * payload is decoded and parsed.
+   */
+  #readFastBytes(buf: Buffer, head: Buffer): SchemaAndValue | undefined {
+    const start = head.length;
+    let end = buf.length;
+    while (end > start && isWhitespace(buf[end - 1]!)) end--;
+    if (end <= start || buf[end - 1] !== 0x7d || buf.compare(head, 0, start, 0, start) !== 0) return undefined;
+    const text = buf.toString('utf8', start, end - 1);
+    // Malformed UTF-8 or JSON: the general path reports it with its position in the whole input.
+    if (text.indexOf('\ufffd') >= 0 && firstInvalidUtf8(buf.subarray(start, end - 1)) >= 0) return undefined;
+    let node: unknown;
+    try {
+      node = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    const schema = this.#lastSchema ?? null;
+    return { schema, value: this.#convert(schema, { node, exact: false }, text, 0, text.length) };
+  }
+
+  /**
    * The common case: `{"schema":` + a schema text seen before + `,"payload":` + payload + `}`. Only the
    * payload is parsed. Returns undefined whenever the input is not exactly that shape, or does not parse;
    * the general path then reads it and reports errors with positions in the whole input.
@@ -228,22 +277,13 @@ export class JsonConverter implements Converter, HeaderConverter {
     while (end > start && isWhitespace(text.charCodeAt(end - 1))) end--;
     if (text.charCodeAt(end - 1) !== 0x7d) return undefined;
     end--;
-    let parsed: Parsed;
-    const payloadText = text.slice(start, end);
-    if (RISKY.test(payloadText)) {
-      try {
-        parsed = { node: parseJsonExact(text, start, end), exact: true };
-      } catch {
-        return undefined;
-      }
-    } else {
-      try {
-        parsed = { node: JSON.parse(payloadText), exact: false };
-      } catch {
-        return undefined;
-      }
+    let node: unknown;
+    try {
+      node = JSON.parse(text.slice(start, end));
+    } catch {
+      return undefined;
     }
-    return { schema, value: this.#convert(schema, parsed, text, start, end) };
+    return { schema, value: this.#convert(schema, { node, exact: false }, text, start, end) };
   }
 
   /** The general path: parse the whole input, check the envelope, convert. */
@@ -279,34 +319,41 @@ export class JsonConverter implements Converter, HeaderConverter {
     const schemaText = start === 0 && end === text.length ? text : text.slice(start, end);
     let schema: Schema | null | undefined = schemaText === 'null' ? null : this.#schemas.get(schemaText);
     if (schema === undefined) {
-      const node = this.#parse(text, start, end).node;
+      const node = this.#parseExact(text, start, end);
       schema = node === null ? null : this.#schemaOfNode(node);
       if (schema !== null) this.#schemas.set(schemaText, schema);
     }
-    this.#lastSchemaText = schemaText;
-    this.#lastSchema = schema ?? undefined;
+    if (this.#lastSchemaText !== schemaText) {
+      this.#lastSchemaText = schemaText;
+      this.#lastHead = Buffer.from(`${SCHEMA_PREFIX}${schemaText}${PAYLOAD_KEY}`, 'utf8');
+      this.#lastSchema = schema ?? undefined;
+    }
     return schema;
   }
 
   #schemaOfNode(node: unknown): Schema {
+    const exact = this.#reader.exact;
+    this.#reader.exact = true;
     try {
       return connectSchemaOf(node, this.#reader);
     } catch (e) {
       throw toDataError(e, 'schema');
+    } finally {
+      this.#reader.exact = exact;
     }
   }
 
-  /** Parses `text[start, end)`: JSON.parse when no number is at risk, else (or on error) the exact parser. */
+  /**
+   * Parses `text[start, end)` with JSON.parse, or, when it fails, with the exact parser, which accepts
+   * leading zeros (as Kafka does) or reports the position. Numbers JSON.parse may have rounded are caught
+   * by the readers ({@link NEED_EXACT}).
+   */
   #parse(text: string, start: number, end: number): Parsed {
-    const slice = start === 0 && end === text.length ? text : text.slice(start, end);
-    if (!RISKY.test(slice)) {
-      try {
-        return { node: JSON.parse(slice), exact: false };
-      } catch {
-        // Fall through: the exact parser accepts leading zeros (as Kafka does) or reports the position.
-      }
+    try {
+      return { node: JSON.parse(start === 0 && end === text.length ? text : text.slice(start, end)), exact: false };
+    } catch {
+      return { node: this.#parseExact(text, start, end), exact: true };
     }
-    return { node: this.#parseExact(text, start, end), exact: true };
   }
 
   #parseExact(text: string, start: number, end: number): unknown {
@@ -326,12 +373,14 @@ export class JsonConverter implements Converter, HeaderConverter {
   #convert(schema: Schema | null, parsed: Parsed, text: string, start: number, end: number, envelope = false): unknown {
     try {
       try {
+        this.#reader.exact = parsed.exact;
         return schema === null ? plainValue(parsed.node) : this.#reader.reader(schema)(parsed.node);
       } catch (e) {
         if (e !== NEED_EXACT || parsed.exact) throw e;
       }
       let node = this.#parseExact(text, start, end);
       if (envelope) node = (node as { payload: unknown }).payload;
+      this.#reader.exact = true;
       return schema === null ? plainValue(node) : this.#reader.reader(schema)(node);
     } catch (e) {
       if (e === NEED_EXACT) throw new DataError(`${this.#root}: number not representable`);

@@ -114,6 +114,11 @@ function rescale(d: Decimal, scale: number): Decimal {
 
 export class JsonReader {
   readonly #readers = new WeakMap<Schema, Reader>();
+  /**
+   * True while converting nodes of the exact parser. A Decimal given as a JSON number is trusted only then:
+   * from JSON.parse its digits may have been rounded beyond recovery, so the reader asks for an exact parse.
+   */
+  exact = false;
 
   constructor(readonly replaceNullWithDefault: boolean) {}
 
@@ -229,10 +234,12 @@ export class JsonReader {
         if (bytes === undefined || bytes.length === 0) {
           throw new PathError(`expected ${expectedOf(schema)} as base64 bytes or a number, got ${describeJson(n)}`);
         }
+        // Up to 6 bytes fit a double exactly: no BigInt arithmetic.
+        if (bytes.length <= 6) return new Decimal(BigInt(bytes.readIntBE(0, bytes.length)), scale);
         return Decimal.fromUnscaledBytes(bytes, scale);
       }
       if (typeof n === 'number') {
-        if (Number.isInteger(n) && !Number.isSafeInteger(n)) throw NEED_EXACT;
+        if (!this.exact) throw NEED_EXACT;
         if (!Number.isFinite(n)) throw mismatch(schema, n);
         return rescale(Decimal.fromNumber(n), scale);
       }

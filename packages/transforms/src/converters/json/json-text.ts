@@ -5,7 +5,7 @@ import { Buffer } from 'node:buffer';
  * and UTF-8 decoding that reports where the bytes are bad.
  */
 
-const NEEDS_CARE = /[\u0000-\u001f\ud800-\udfff]/;
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
 const HEX = '0123456789ABCDEF';
 
 /**
@@ -14,8 +14,7 @@ const HEX = '0123456789ABCDEF';
  * surrogates) as `\uXXXX` with upper-case hex, everything else (other non-ASCII included) as is.
  */
 export function quote(s: string): string {
-  // JSON.stringify agrees with Jackson except for hex escapes (case) and surrogates.
-  if (!NEEDS_CARE.test(s)) return JSON.stringify(s);
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   let out = '"';
   let from = 0;
   for (let i = 0; i < s.length; i++) {
@@ -60,6 +59,29 @@ export function asBuffer(bytes: Uint8Array): Buffer {
 /** Standard base64 with padding (Jackson's default variant, `java.util.Base64.getEncoder()`). */
 export function toBase64(bytes: Uint8Array): string {
   return asBuffer(bytes).toString('base64');
+}
+
+/**
+ * Base64 of the minimal big-endian two's-complement bytes of `v` (Java's `BigInteger.toByteArray()`), the
+ * BASE64 form of a Decimal's unscaled value. Values of up to 48 bits avoid BigInt arithmetic.
+ */
+export function twosComplementBase64(v: bigint): string {
+  if (v >= -0x800000000000n && v < 0x800000000000n) {
+    const n = Number(v);
+    let len = 1;
+    while (len < 6 && (n < -(2 ** (8 * len - 1)) || n >= 2 ** (8 * len - 1))) len++;
+    const buf = Buffer.allocUnsafe(len);
+    buf.writeIntBE(n, 0, len);
+    return buf.toString('base64');
+  }
+  const magnitude = v < 0n ? -v - 1n : v;
+  const len = Math.floor(magnitude.toString(2).length / 8) + 1;
+  return Buffer.from(
+    BigInt.asUintN(len * 8, v)
+      .toString(16)
+      .padStart(len * 2, '0'),
+    'hex',
+  ).toString('base64');
 }
 
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

@@ -9,7 +9,7 @@ import {
   timeToMillis,
 } from '@tributary/api';
 import { at, PathError, preview } from './errors.js';
-import { quote, toBase64 } from './json-text.js';
+import { quote, toBase64, twosComplementBase64 } from './json-text.js';
 import { bigDecimalString, javaDoubleString, javaFloatString } from './number-format.js';
 
 /**
@@ -261,7 +261,7 @@ export class JsonWriter {
       if (v.scale !== scale) {
         throw new PathError(`Decimal ${v.toString()} has scale ${v.scale}, the schema requires scale ${scale}`);
       }
-      return numeric ? bigDecimalString(v.unscaled, v.scale) : `"${toBase64(v.unscaledBytes())}"`;
+      return numeric ? bigDecimalString(v.unscaled, v.scale) : `"${twosComplementBase64(v.unscaled)}"`;
     };
   }
 

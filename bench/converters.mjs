@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// Converters benchmark (issue 2): JsonConverter with schemas, serialize + deserialize round trips of a
+// 10-field struct record of about 500 bytes of payload, on one core, next to the bare
+// JSON.parse(JSON.stringify(obj)) of an equivalent plain object.
+// Usage: npm run build && node bench/converters.mjs [--runs 7] [--seconds 1]
+import { Decimal, Headers, Logical, Schema, SchemaBuilder, Struct } from '@tributary/api';
+import { JsonConverter } from '../packages/transforms/dist/converters/index.js';
+
+const args = process.argv.slice(2);
+const arg = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const RUNS = arg('--runs', 7);
+const SECONDS = arg('--seconds', 1);
+
+const schema = SchemaBuilder.struct()
+  .name('bench.customers.Value')
+  .field('id', Schema.INT64)
+  .field('name', Schema.STRING)
+  .field('email', Schema.OPTIONAL_STRING)
+  .field('age', Schema.INT32)
+  .field('score', Schema.FLOAT64)
+  .field('active', Schema.BOOLEAN)
+  .field('balance', Logical.decimal(2))
+  .field('created', Logical.TIMESTAMP)
+  .field('tags', SchemaBuilder.array(Schema.STRING).build())
+  .field('notes', Schema.OPTIONAL_STRING)
+  .build();
+
+function record(i) {
+  return new Struct(schema)
+    .put('id', 1_000_000_000n + BigInt(i))
+    .put('name', `Customer number ${i} of the benchmark`)
+    .put('email', `customer.${i}@example.com`)
+    .put('age', 20 + (i % 60))
+    .put('score', 1234.5678 + i)
+    .put('active', i % 2 === 0)
+    .put('balance', new Decimal(123456789n + BigInt(i), 2))
+    .put('created', new Date(1705320000000 + i * 1000))
+    .put('tags', ['retail', 'priority', `region-${i % 7}`])
+    .put(
+      'notes',
+      'Prefers delivery in the morning; call ahead. Gate code 4711. Leave parcels with the neighbour at number 12 when nobody answers the door. ' +
+        `Account opened in branch ${i % 13} after the spring campaign; eligible for the loyalty programme.`,
+    );
+}
+
+function plain(i) {
+  const s = record(i);
+  return {
+    id: 1_000_000_000 + i,
+    name: s.get('name'),
+    email: s.get('email'),
+    age: s.get('age'),
+    score: s.get('score'),
+    active: s.get('active'),
+    balance: 'B1vNFQ==',
+    created: 1705320000000 + i * 1000,
+    tags: s.get('tags'),
+    notes: s.get('notes'),
+  };
+}
+
+const N = 256;
+const records = Array.from({ length: N }, (_, i) => record(i));
+const plains = Array.from({ length: N }, (_, i) => plain(i));
+const converter = new JsonConverter({ 'schemas.enable': true });
+const sample = converter.fromConnectData('t', Headers.EMPTY, schema, records[0]);
+const payloadBytes = Buffer.byteLength(JSON.stringify(JSON.parse(Buffer.from(sample).toString()).payload));
+
+let sink = 0;
+function runConverter(count) {
+  for (let i = 0; i < count; i++) {
+    const bytes = converter.fromConnectData('t', Headers.EMPTY, schema, records[i % N]);
+    const back = converter.toConnectData('t', Headers.EMPTY, bytes);
+    sink += back.value === null ? 0 : 1;
+  }
+}
+function runBaseline(count) {
+  for (let i = 0; i < count; i++) {
+    const back = JSON.parse(JSON.stringify(plains[i % N]));
+    sink += back.age;
+  }
+}
+
+function measure(fn) {
+  // Warm-up, then RUNS timed runs of about SECONDS each; report the median.
+  const warmEnd = performance.now() + 1000;
+  while (performance.now() < warmEnd) fn(1000);
+  const rates = [];
+  for (let r = 0; r < RUNS; r++) {
+    let n = 0;
+    const start = performance.now();
+    let now = start;
+    while (now - start < SECONDS * 1000) {
+      fn(1000);
+      n += 1000;
+      now = performance.now();
+    }
+    rates.push(n / ((now - start) / 1000));
+  }
+  rates.sort((a, b) => a - b);
+  return { median: rates[Math.floor(rates.length / 2)], min: rates[0], max: rates[rates.length - 1] };
+}
+
+const fmt = (x) => `${Math.round(x / 1000)}k/s`;
+console.log(
+  `node ${process.version}, record: 10 fields, payload ${payloadBytes} bytes, envelope ${sample.length} bytes`,
+);
+const ours = measure(runConverter);
+console.log(
+  `JsonConverter (schemas.enable=true) serialize+deserialize: median ${fmt(ours.median)} (min ${fmt(ours.min)}, max ${fmt(ours.max)})`,
+);
+const base = measure(runBaseline);
+console.log(
+  `baseline JSON.parse(JSON.stringify(plain object)):       median ${fmt(base.median)} (min ${fmt(base.min)}, max ${fmt(base.max)})`,
+);
+if (sink === -1) console.log(sink);
