@@ -127,16 +127,33 @@ rocketmq_start_broker() {
   nohup java "${jopts[@]}" -Xmx768m -Drmq.logback.configurationFile=rmq.broker.logback.xml -cp "$RMQ_LIB/*" \
     org.apache.rocketmq.broker.BrokerStartup -c "$RMQ_DIR/broker.conf" >"$RMQ_DIR/broker.out" 2>&1 &
   echo $! >"$RMQ_DIR/broker.pid"
-  # Ready = the boot-success line, printed after the broker registered with the name server.
+  # Ready = the boot-success line, then the name server routes TBW102 to this broker. After a restart
+  # the broker registers with the name server some seconds after its boot-success line.
   local deadline=$((SECONDS + 120))
   while ((SECONDS < deadline)); do
-    if grep -q 'boot success' "$RMQ_DIR/broker.out" 2>/dev/null; then
-      wait_port 127.0.0.1 "$RMQ_BROKER_PORT" 30 && return 0
+    if grep -q 'boot success' "$RMQ_DIR/broker.out" 2>/dev/null && port_open 127.0.0.1 "$RMQ_BROKER_PORT" &&
+      rocketmq_route_ready TBW102; then
+      return 0
     fi
     rocketmq_pid_alive "$RMQ_DIR/broker.pid" || die "rocketmq: broker exited (see $RMQ_DIR/broker.out)"
     sleep 0.5
   done
   die "rocketmq: broker not ready after 120 s (see $RMQ_DIR/broker.out)"
+}
+
+# rocketmq_route_ready TOPIC: true when the name server returns a route of TOPIC that names our broker.
+# Sends one GET_ROUTEINFO_BY_TOPIC (code 105) remoting frame with a JSON header over /dev/tcp.
+rocketmq_route_ready() {
+  local header="{\"code\":105,\"language\":\"OTHER\",\"version\":479,\"opaque\":1,\"flag\":0,\"extFields\":{\"topic\":\"$1\",\"acceptStandardJsonOnly\":\"true\"}}"
+  local n=${#header} total=$((${#header} + 4)) prefix reply
+  prefix=$(printf '\\x%02x' $((total >> 24 & 255)) $((total >> 16 & 255)) $((total >> 8 & 255)) $((total & 255)) \
+    0 $((n >> 16 & 255)) $((n >> 8 & 255)) $((n & 255)))
+  { exec 3<>"/dev/tcp/127.0.0.1/$RMQ_NAMESRV_PORT"; } 2>/dev/null || return 1
+  # shellcheck disable=SC2059
+  printf "$prefix%s" "$header" >&3
+  reply=$(timeout 2 dd bs=65536 count=1 <&3 2>/dev/null | tr -d '\000-\010')
+  exec 3<&-
+  [[ $reply == *'"code":0'* && $reply == *"127.0.0.1:$RMQ_BROKER_PORT"* ]]
 }
 
 rocketmq_kill() {

@@ -111,7 +111,7 @@ export class Admin {
         throw responseError(RequestCode.DELETE_TOPIC_IN_NAMESRV, res);
       }
     }
-    this.#client.nameServer.invalidate(topic);
+    this.#client.nameServer.forget(topic);
   }
 
   /** Every topic the name server knows (includes system topics such as TBW102 and %RETRY% topics). */
@@ -121,6 +121,7 @@ export class Admin {
 
   /** True when the name server has a route for the topic. */
   async topicExists(topic: string): Promise<boolean> {
+    this.#client.nameServer.forget(topic);
     try {
       await this.#client.nameServer.getRoute(topic, true);
       return true;

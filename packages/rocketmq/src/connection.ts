@@ -314,7 +314,8 @@ export class Connection extends EventEmitter {
   }
 
   #write(buf: Buffer, body?: Buffer): void {
-    const socket = this.#socket!;
+    const socket = this.#socket;
+    if (socket === null) return; // closed meanwhile (e.g. while a server request was being answered)
     if (!this.#corked) {
       this.#corked = true;
       socket.cork();

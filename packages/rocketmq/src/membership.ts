@@ -4,6 +4,7 @@ import type { Connection } from './connection.js';
 import { InvalidArgumentError, NoRouteError } from './errors.js';
 import { parseLenientJson } from './lenient-json.js';
 import { RequestCode, ResponseCode } from './protocol.js';
+import { responseError } from './response-error.js';
 
 /** Options of a {@link Membership}. */
 export interface MembershipOptions {
@@ -142,8 +143,12 @@ export class Membership extends EventEmitter {
             accept: [ResponseCode.SYSTEM_ERROR],
           },
         );
-        // SYSTEM_ERROR with "no consumer for this group" means an empty group
-        if (res.code !== ResponseCode.SUCCESS || res.body === null) return [];
+        // The broker answers SYSTEM_ERROR "no consumer for this group" for an empty group.
+        if (res.code === ResponseCode.SYSTEM_ERROR) {
+          if (/no consumer/i.test(res.remark ?? '')) return [];
+          throw responseError(RequestCode.GET_CONSUMER_LIST_BY_GROUP, res, addr);
+        }
+        if (res.body === null) return [];
         const body = parseLenientJson(res.body.toString('utf8')) as { consumerIdList?: string[] };
         return [...(body.consumerIdList ?? [])].sort();
       } catch (err) {

@@ -93,6 +93,11 @@ export interface NameServerOptions {
   routeRefreshIntervalMs?: number;
   /** Time per request (default 3000 ms). */
   requestTimeoutMs?: number;
+  /**
+   * How long a route confirmed by the name server is still used when the name server then says the
+   * topic does not exist (default 120 000 ms; covers a broker restart).
+   */
+  staleRouteMs?: number;
 }
 
 /**
@@ -106,6 +111,8 @@ export class NameServerClient {
   readonly #timeoutMs: number;
   readonly #routes = new Map<string, TopicRoute>();
   readonly #inflight = new Map<string, Promise<TopicRoute>>();
+  readonly #stale = new Set<string>();
+  readonly #staleRouteMs: number;
   #current: number;
   #timer: NodeJS.Timeout | null = null;
 
@@ -114,6 +121,7 @@ export class NameServerClient {
     if (this.addresses.length === 0) throw new InvalidArgumentError('no name-server address');
     this.#pool = pool;
     this.#timeoutMs = options.requestTimeoutMs ?? 3000;
+    this.#staleRouteMs = options.staleRouteMs ?? 120_000;
     this.#current = Math.floor(Math.random() * this.addresses.length);
     const interval = options.routeRefreshIntervalMs ?? 30_000;
     this.#timer = setInterval(() => void this.#refreshAll(), interval);
@@ -152,7 +160,7 @@ export class NameServerClient {
    * @throws TopicNotFoundError when the name server knows no such topic
    */
   getRoute(topic: string, refresh = false): Promise<TopicRoute> {
-    if (!refresh) {
+    if (!refresh && !this.#stale.has(topic)) {
       const cached = this.#routes.get(topic);
       if (cached !== undefined) return Promise.resolve(cached);
     }
@@ -169,14 +177,28 @@ export class NameServerClient {
     return this.#routes.get(topic);
   }
 
-  /** Drops a cached route (the next use fetches it again). */
+  /**
+   * Marks a cached route for refresh: the next use fetches it again, but keeps it if the name server
+   * (briefly) does not know the topic. Call after a broker error.
+   */
   invalidate(topic: string): void {
+    this.#stale.add(topic);
+  }
+
+  /** Drops a cached route entirely (after deleting the topic, or to ask the name server for the truth). */
+  forget(topic: string): void {
     this.#routes.delete(topic);
+    this.#stale.delete(topic);
   }
 
   async #fetchRoute(topic: string): Promise<TopicRoute> {
     const res = await this.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic, acceptStandardJsonOnly: 'true' });
     if (res.code === ResponseCode.TOPIC_NOT_EXIST) {
+      // A restarting broker is missing from the name server for a while (it unregisters on shutdown and
+      // registers again some seconds after it is back): keep serving a recently confirmed route, as the
+      // Java client does. Callers that need the truth call forget() first.
+      const known = this.#routes.get(topic);
+      if (known !== undefined && Date.now() - known.fetchedAt < this.#staleRouteMs) return known;
       this.#routes.delete(topic);
       throw new TopicNotFoundError(topic, {
         responseCode: res.code,
@@ -193,6 +215,7 @@ export class NameServerClient {
     }
     const route = buildTopicRoute(topic, parseTopicRouteData(res.body));
     this.#routes.set(topic, route);
+    this.#stale.delete(topic);
     return route;
   }
 

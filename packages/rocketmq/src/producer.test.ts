@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { RocketMQClient } from './client.js';
-import { BrokerError } from './errors.js';
+import { BrokerError, TopicNotFoundError } from './errors.js';
 import { decodeBatch } from './message-codec.js';
 import { decodeProperties } from './properties-codec.js';
 import { FLAG_RESPONSE, RequestCode } from './protocol.js';
@@ -15,6 +15,7 @@ import { closeFrameServer, type FrameServer, frameServer } from './testing/frame
 let ns: FrameServer;
 let broker: FrameServer;
 let deadAddress: string;
+let flakyGone = false;
 let brokerScript: (cmd: RemotingCommand) => { code: number; remark?: string; ext?: Record<string, string> };
 const clients: RocketMQClient[] = [];
 
@@ -50,6 +51,7 @@ before(async () => {
   ns.onFrame = (cmd, s) => {
     if (cmd.code !== RequestCode.GET_ROUTEINFO_BY_TOPIC) return;
     if (cmd.extFields?.topic === 'missing') return respond(s, cmd, 17, null, null, 'No topic route info');
+    if (cmd.extFields?.topic === 'flaky' && flakyGone) return respond(s, cmd, 17, null, null, 'No topic route info');
     // fastjson style, as RocketMQ writes it for old clients
     const body = `{"brokerDatas":[{"brokerAddrs":{0:"${broker.address}"},"brokerName":"b1","cluster":"C"}],"queueDatas":[{"brokerName":"b1","perm":6,"readQueueNums":4,"writeQueueNums":4,"topicSysFlag":0}]}`;
     respond(s, cmd, 0, null, Buffer.from(body));
@@ -157,4 +159,17 @@ test('sendBatch groups messages by chosen queue, one SEND_BATCH_MESSAGE per queu
     ['a', 'c', 'd'],
   );
   assert.equal(decodeProperties(q1Body[2]!.properties).UNIQ_KEY, acks[3]!.msgId);
+});
+
+test('a route the name server briefly forgets (broker restart) is kept; forget() asks for the truth', async () => {
+  const client = newClient();
+  flakyGone = false;
+  const first = await client.nameServer.getRoute('flaky');
+  flakyGone = true;
+  client.nameServer.invalidate('flaky');
+  assert.equal(await client.nameServer.getRoute('flaky'), first, 'stale route served while the name server says 17');
+  assert.equal(await client.nameServer.getRoute('flaky', true), first);
+  client.nameServer.forget('flaky');
+  await assert.rejects(client.nameServer.getRoute('flaky'), TopicNotFoundError);
+  await assert.rejects(client.nameServer.getRoute('missing'), TopicNotFoundError);
 });

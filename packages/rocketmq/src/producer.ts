@@ -77,7 +77,7 @@ export class Producer {
     const msgId = this.#client.ids.next();
     const properties = buildProperties(message, msgId);
     return this.#withRetries(topic, async (route, attempt) => {
-      const mq = this.#select(route, queue, message, attempt);
+      const mq = this.#select(route, queue, attempt);
       const res = await this.#request(
         route,
         mq,
@@ -118,10 +118,10 @@ export class Producer {
       const sel = m.queue ?? defaultQueue;
       let mq: MessageQueue;
       if (sel === 'round-robin') {
-        rrQueue ??= this.#select(route, 'round-robin', m, 0);
+        rrQueue ??= this.#select(route, 'round-robin', 0);
         mq = rrQueue;
       } else {
-        mq = this.#select(route, sel, m, 0);
+        mq = this.#select(route, sel, 0);
       }
       const key = `${mq.brokerName}\u0000${mq.queueId}`;
       let g = groups.get(key);
@@ -268,7 +268,7 @@ export class Producer {
     return route;
   }
 
-  #select(route: TopicRoute, sel: QueueSelector, message: OutgoingMessage, attempt: number): MessageQueue {
+  #select(route: TopicRoute, sel: QueueSelector, attempt: number): MessageQueue {
     const qs = route.writeQueues;
     if (sel === 'round-robin') {
       const i = this.#rr++ & 0x3fffffff;
@@ -285,7 +285,6 @@ export class Producer {
         `topic '${route.topic}' has no writable queue ${sel.brokerName ?? ''}/${sel.queueId}`,
       );
     }
-    void message;
     return found;
   }
 }
