@@ -17,7 +17,6 @@ export const REGEX_ROUTER_SPEC = ConfigSpec.create()
     validate: validRegex(),
   })
   .string('replacement', {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: Java's group reference syntax, not a template.
     doc: 'Replacement string; `$1` or `${name}` refer to groups of the regex, `\\` quotes the next character.',
     importance: 'high',
     examples: ['copy-$1'],

@@ -13,13 +13,10 @@ import { SimpleDateFormat } from './util/simple-date-format.js';
 export const TIMESTAMP_ROUTER_SPEC = ConfigSpec.create()
   .string('topic.format', {
     doc:
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: Kafka's placeholder syntax, not a template.
       'Format string which can contain `${topic}` and `${timestamp}` as placeholders for the topic and ' +
       'timestamp, respectively.',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: Kafka's placeholder syntax, not a template.
     default: '${topic}-${timestamp}',
     importance: 'high',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: Kafka's placeholder syntax, not a template.
     examples: ['${topic}_${timestamp}'],
   })
   .string('timestamp.format', {

@@ -21,30 +21,30 @@ describe('ValueToKey', () => {
   it('replaces the key with a struct of the listed value fields, in the listed order', () => {
     const t = valueToKey.create({ fields: 'b,a,d' });
     const value = VALUE();
-    const out = t.apply(source({ key: 'old', keySchema: Schema.STRING, valueSchema: SCHEMA, value }));
+    const out = t.apply(source({ key: 'old', keySchema: Schema.STRING, valueSchema: SCHEMA, value }))!;
     const expected = SchemaBuilder.struct()
       .field('b', Schema.INT32)
       .field('a', Schema.INT32)
       .field('d', SchemaBuilder.int32().optional().defaultValue(9).build())
       .build();
-    assert.ok(out?.keySchema?.equals(expected));
-    assert.deepEqual((out?.key as Struct).values(), [2, 1, 9]);
-    assert.equal(out?.value, value);
-    assert.equal(out?.valueSchema, SCHEMA);
+    assert.ok(out.keySchema?.equals(expected));
+    assert.deepEqual((out.key as Struct).values(), [2, 1, 9]);
+    assert.equal(out.value, value);
+    assert.equal(out.valueSchema, SCHEMA);
     const again = t.apply(source({ valueSchema: SCHEMA, value: VALUE() }));
-    assert.equal(again?.keySchema, out?.keySchema, 'key schema cached');
+    assert.equal(again?.keySchema, out.keySchema, 'key schema cached');
   });
 
   it('replace.null.with.default=false keeps nulls', () => {
     const t = valueToKey.create({ fields: 'd', 'replace.null.with.default': false });
-    assert.deepEqual((t.apply(source({ valueSchema: SCHEMA, value: VALUE() }))?.key as Struct).values(), [null]);
+    assert.deepEqual((t.apply(source({ valueSchema: SCHEMA, value: VALUE() }))!.key as Struct).values(), [null]);
   });
 
   it('schemaless: a map of the listed fields, explicit nulls kept', () => {
     const t = valueToKey.create({ fields: 'a,b' });
-    const out = t.apply(source({ key: 'old', value: { a: 1, b: null, c: 3 } }));
-    assert.equal(out?.keySchema, null);
-    assert.deepEqual(out?.key, { a: 1, b: null });
+    const out = t.apply(source({ key: 'old', value: { a: 1, b: null, c: 3 } }))!;
+    assert.equal(out.keySchema, null);
+    assert.deepEqual(out.key, { a: 1, b: null });
   });
 
   it('a field missing from the value is a DataError naming it, with and without schema', () => {
