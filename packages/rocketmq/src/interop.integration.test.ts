@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { RocketMQClient } from './client.js';
 import type { PullResult } from './pull-consumer.js';
-import { decideGate, NAMESRV, rocketmqGate, uniqueName } from './testing/service-gate.js';
+import { NAMESRV, rocketmqGate, uniqueName } from './testing/service-gate.js';
 import type { SendResult } from './types.js';
 
 const run = promisify(execFile);
@@ -29,17 +29,11 @@ async function javaSetup(): Promise<{ lib: string } | { missing: string }> {
   return { lib };
 }
 
-const gate = await rocketmqGate();
-const java = await javaSetup();
-let skip = gate.skip;
-let javaFailure: string | undefined;
-if (skip === false && 'missing' in java) {
-  const d = decideGate(`Java interop (${java.missing})`, false, process.env);
-  if ('skip' in d) {
-    console.log(`# SKIP: ${d.skip}`);
-    skip = d.skip;
-  } else if ('fail' in d) javaFailure = d.fail;
-}
+let java: { lib: string } | { missing: string } = { missing: 'not probed' };
+const gate = await rocketmqGate(async () => {
+  java = await javaSetup();
+  return 'missing' in java ? `Java interop (${java.missing})` : undefined;
+});
 
 interface JavaMessage {
   body: string;
@@ -51,11 +45,11 @@ interface JavaMessage {
   queueOffset: number;
 }
 
-describe('interop with the RocketMQ Java client', { skip }, () => {
+describe('interop with the RocketMQ Java client', { skip: gate.skip }, () => {
   let client: RocketMQClient;
   let home: string;
   const javaRun = async (...args: string[]) => {
-    if (!('lib' in java)) throw new Error('no java');
+    if (!('lib' in java)) throw new Error(java.missing);
     const { stdout } = await run(
       'java',
       [
@@ -74,8 +68,6 @@ describe('interop with the RocketMQ Java client', { skip }, () => {
       .map((l) => JSON.parse(l.slice(4)));
   };
   before(() => {
-    gate.assertRequired();
-    if (javaFailure) throw new Error(javaFailure);
     client = new RocketMQClient({ nameServer: NAMESRV });
     home = mkdtempSync(join(tmpdir(), 'rmq-interop-'));
   });

@@ -49,7 +49,6 @@ async function waitForMaxOffset(client: RocketMQClient, queue: MessageQueue, atL
 describe('RocketMQ client against a real broker', { skip: gate.skip }, () => {
   let client: RocketMQClient;
   before(() => {
-    gate.assertRequired();
     client = new RocketMQClient({ nameServer: NAMESRV });
   });
   after(async () => {

@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { test } from 'node:test';
 
 /** What an integration test does about a service: run, skip with a reason, or fail with a reason. */
 export type GateDecision = { run: true } | { run: false; skip: string } | { run: false; fail: string };
@@ -35,25 +36,35 @@ export const NAMESRV = process.env.ROCKETMQ_NAMESRV ?? '127.0.0.1:9876';
 
 /**
  * Probes the name server and the broker (127.0.0.1:10911 unless `ROCKETMQ_BROKER`) and applies
- * {@link decideGate}. Prints the skip reason. Use the result as `describe(name, { skip }, ...)` and call
- * `assertRequired()` in a test so a required-but-missing service fails the run.
+ * {@link decideGate}. Returns the `skip` option for the suite: false to run, else the reason. When the
+ * service is required but missing, registers one failing test saying so (and the suite is skipped, so
+ * the run fails once, clearly, instead of with a cascade of connection errors).
  */
-export async function rocketmqGate(): Promise<{ skip: string | false; assertRequired: () => void }> {
+export async function rocketmqGate(
+  extraMissing?: () => Promise<string | undefined>,
+): Promise<{ skip: string | false }> {
   const [nsHost, nsPort] = NAMESRV.split(';')[0]!.split(':') as [string, string];
   const [brHost, brPort] = (process.env.ROCKETMQ_BROKER ?? '127.0.0.1:10911').split(':') as [string, string];
   const reachable = (await canConnect(nsHost, Number(nsPort))) && (await canConnect(brHost, Number(brPort)));
-  const d = decideGate(`RocketMQ (name server ${NAMESRV}, broker ${brHost}:${brPort})`, reachable, process.env);
-  if (d.run) return { skip: false, assertRequired: () => {} };
+  let what = `RocketMQ (name server ${NAMESRV}, broker ${brHost}:${brPort})`;
+  let ok = reachable;
+  if (ok && extraMissing !== undefined) {
+    const missing = await extraMissing();
+    if (missing !== undefined) {
+      ok = false;
+      what = missing;
+    }
+  }
+  const d = decideGate(what, ok, process.env);
+  if (d.run) return { skip: false };
   if ('skip' in d) {
     console.log(`# SKIP: ${d.skip}`);
-    return { skip: d.skip, assertRequired: () => {} };
+    return { skip: d.skip };
   }
-  return {
-    skip: false,
-    assertRequired: () => {
-      throw new Error(d.fail);
-    },
-  };
+  test(`${what} is available`, () => {
+    throw new Error(d.fail);
+  });
+  return { skip: d.fail };
 }
 
 /** A name unique to this test run, safe as a topic or group name. */
