@@ -17,11 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
+import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
+import org.apache.rocketmq.client.consumer.PullResult;
+import org.apache.rocketmq.client.consumer.PullStatus;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.common.message.Message;
@@ -70,36 +71,45 @@ public class Interop {
         }
     }
 
+    // DefaultMQPullConsumer (no background threads, unlike DefaultLitePullConsumer whose own pull tasks
+    // raced with seekToBegin and made this flaky): read every queue from offset 0 until `count` messages.
+    @SuppressWarnings("deprecation")
     static void consume(String namesrv, String topic, int count, long timeoutMs) throws Exception {
-        DefaultLitePullConsumer consumer = new DefaultLitePullConsumer("interop_java_consumer_" + System.nanoTime());
+        DefaultMQPullConsumer consumer = new DefaultMQPullConsumer("interop_java_consumer_" + System.nanoTime());
         consumer.setNamesrvAddr(namesrv);
         consumer.setInstanceName("interop-" + ProcessHandle.current().pid());
-        consumer.setAutoCommit(false);
         consumer.start();
         try {
-            Collection<MessageQueue> queues = consumer.fetchMessageQueues(topic);
-            consumer.assign(queues);
-            for (MessageQueue q : queues) consumer.seekToBegin(q);
+            List<MessageQueue> queues = new ArrayList<>(consumer.fetchSubscribeMessageQueues(topic));
+            Map<MessageQueue, Long> offsets = new HashMap<>();
+            for (MessageQueue q : queues) offsets.put(q, 0L);
             int seen = 0;
             long deadline = System.currentTimeMillis() + timeoutMs;
             while (seen < count && System.currentTimeMillis() < deadline) {
-                List<MessageExt> batch = consumer.poll(1000);
-                for (MessageExt m : batch) {
-                    Map<String, String> user = new HashMap<>();
-                    for (Map.Entry<String, String> e : m.getProperties().entrySet()) {
-                        if (!MessageConst.STRING_HASH_SET.contains(e.getKey())) user.put(e.getKey(), e.getValue());
+                boolean any = false;
+                for (MessageQueue q : queues) {
+                    PullResult r = consumer.pull(q, "*", offsets.get(q), 32);
+                    offsets.put(q, r.getNextBeginOffset());
+                    if (r.getPullStatus() != PullStatus.FOUND) continue;
+                    any = true;
+                    for (MessageExt m : r.getMsgFoundList()) {
+                        Map<String, String> user = new HashMap<>();
+                        for (Map.Entry<String, String> e : m.getProperties().entrySet()) {
+                            if (!MessageConst.STRING_HASH_SET.contains(e.getKey())) user.put(e.getKey(), e.getValue());
+                        }
+                        JSONObject out = new JSONObject(true);
+                        out.put("body", Base64.getEncoder().encodeToString(m.getBody()));
+                        out.put("tags", m.getTags());
+                        out.put("keys", m.getKeys() == null ? new ArrayList<String>() : List.of(m.getKeys().split(" ")));
+                        out.put("properties", user);
+                        out.put("msgId", m.getMsgId());
+                        out.put("queueId", m.getQueueId());
+                        out.put("queueOffset", m.getQueueOffset());
+                        System.out.println("OUT " + out.toJSONString());
+                        seen++;
                     }
-                    JSONObject out = new JSONObject(true);
-                    out.put("body", Base64.getEncoder().encodeToString(m.getBody()));
-                    out.put("tags", m.getTags());
-                    out.put("keys", m.getKeys() == null ? new ArrayList<String>() : List.of(m.getKeys().split(" ")));
-                    out.put("properties", user);
-                    out.put("msgId", m.getMsgId());
-                    out.put("queueId", m.getQueueId());
-                    out.put("queueOffset", m.getQueueOffset());
-                    System.out.println("OUT " + out.toJSONString());
-                    seen++;
                 }
+                if (!any) Thread.sleep(200);
             }
         } finally {
             consumer.shutdown();
