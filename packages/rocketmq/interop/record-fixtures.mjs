@@ -3,6 +3,8 @@
 // src/fixtures/frames.ts, for decoding tests that run without a broker. Re-run only to refresh them:
 //   npx tsc -b packages/rocketmq && node packages/rocketmq/interop/record-fixtures.mjs
 // Uses raw sockets (not the client's Connection) so the frames are exactly what the servers sent.
+// The IPv6-born message needs a broker listening on ::1; services.sh binds 127.0.0.1, so that frame was
+// recorded with bindAddress unset and is skipped (with a note) otherwise.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';

@@ -320,6 +320,22 @@ describe('RocketMQ client against a real broker', { skip: gate.skip }, () => {
     assert.deepEqual(await client.membership({ group, topic }).list(), []);
   });
 
+  test('membership without a topic heartbeats every master of the cluster', async () => {
+    const group = uniqueName('g_notopic');
+    const a = client.membership({ group });
+    await a.start();
+    assert.deepEqual(a.members, [client.clientId]);
+    const other = new RocketMQClient({ nameServer: NAMESRV, clientId: uniqueName('other') });
+    try {
+      const b = other.membership({ group });
+      await b.start();
+      assert.deepEqual(b.members, [client.clientId, other.clientId].sort());
+    } finally {
+      await other.close();
+      await a.close();
+    }
+  });
+
   test('broker restart mid-stream: the client reconnects and every acked message is pulled', {
     timeout: 180_000,
   }, async () => {
