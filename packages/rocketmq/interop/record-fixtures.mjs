@@ -227,5 +227,5 @@ let ts = `// Real frames recorded from RocketMQ 5.3.3 by interop/record-fixtures
 ts += '// Base64 of whole frames (length prefix included). Regenerate with that script; do not edit by hand.\n\n';
 ts += `export const FIXTURE_TOPIC = '${topic}';\n\n`;
 for (const [k, v] of Object.entries(out)) ts += `export const ${k} = '${v.toString('base64')}';\n\n`;
-writeFileSync(join(here, '../src/fixtures/frames.ts'), ts.trimEnd() + '\n');
+writeFileSync(join(here, '../src/fixtures/frames.ts'), `${ts.trimEnd()}\n`);
 console.log(`wrote ${Object.keys(out).length} frames`);
