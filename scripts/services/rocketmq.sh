@@ -12,7 +12,7 @@
 # Only `start` from nothing wipes the store; restarting the broker alone keeps it.
 
 # Tests may also run this file directly for the broker alone (keeping the store):
-#   bash scripts/services/rocketmq.sh restart-broker|stop-broker|start-broker|lib
+#   bash scripts/services/rocketmq.sh restart-broker|stop-broker|start-broker|lib|fetch
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   # Run directly: define what scripts/services.sh would otherwise provide.
@@ -63,7 +63,7 @@ rocketmq_fetch() {
 POM
   rm -rf "$RMQ_LIB"
   (cd "$work" && mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
-    -DoutputDirectory="$RMQ_LIB" -DincludeScope=runtime) || die "rocketmq: maven could not fetch the jars"
+    -DoutputDirectory="$RMQ_LIB" -DincludeScope=runtime) >&2 || die "rocketmq: maven could not fetch the jars"
   touch "$RMQ_LIB/.complete"
 }
 
@@ -226,6 +226,7 @@ if [ "${RMQ_RUN_DIRECTLY:-}" = 1 ]; then
   stop-broker) rocketmq_stop_broker ;;
   start-broker) rocketmq_start_broker ;;
   lib) echo "$RMQ_LIB" ;;
-  *) die "usage: $0 restart-broker|stop-broker|start-broker|lib" ;;
+  fetch) rocketmq_fetch && echo "$RMQ_LIB" ;;
+  *) die "usage: $0 restart-broker|stop-broker|start-broker|lib|fetch" ;;
   esac
 fi
