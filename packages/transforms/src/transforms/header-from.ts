@@ -23,13 +23,13 @@ export const HEADER_FROM_SPEC = withReplaceNullWithDefault(
     .list('fields', {
       doc: 'Field names in the record whose values are to be copied or moved to headers.',
       importance: 'high',
-      examples: ['id,ts'],
+      examples: ['id'],
       validate: nonEmptyList(),
     })
     .list('headers', {
       doc: 'Header names, in the same order as the field names listed in the fields configuration property.',
       importance: 'high',
-      examples: ['record-id,record-ts'],
+      examples: ['record-id'],
       validate: nonEmptyList(),
     })
     .enum('operation', ['move', 'copy'] as const, {

@@ -149,7 +149,7 @@ describe('TimestampConverter', () => {
         const t = s.create({ field: 'ts', 'target.type': 'Timestamp', 'replace.null.with.default': replace });
         const out = s.of(t.apply(s.record(schema, new Struct(schema))));
         assert.deepEqual((out.value as Struct).getWithoutDefault('ts'), expected);
-        assert.deepEqual((out.schema?.defaultValue as Struct).get('ts'), new Date(0));
+        assert.deepEqual((out.schema!.defaultValue as Struct).get('ts'), new Date(0));
       }
     });
 

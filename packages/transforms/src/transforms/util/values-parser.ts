@@ -255,27 +255,50 @@ function mergeSchemas(a: Schema, b: Schema): Schema | null {
   return a.equals(b) ? a : null;
 }
 
-/** Converts an element to the common (possibly wider) type, as Kafka's `convertTo`. */
+/**
+ * Converts an element to the common (possibly wider) type, as Kafka's `convertTo`; an element that does
+ * not fit (a map among numbers) fails the container, which then reads as a string.
+ */
 function align(schema: Schema, value: unknown): unknown {
   if (value === null) {
     if (schema.optional) return null;
     throw new ParseFailure('Unable to convert a null value to a schema that requires a value');
   }
-  if (schema.name !== undefined) return value;
-  switch (schema.type) {
-    case 'int8':
-    case 'int16':
-    case 'int32':
-      return Number(value);
-    case 'int64':
-      return typeof value === 'bigint' ? value : BigInt(value as number);
-    case 'float32':
-      return Math.fround(Number(value));
-    case 'float64':
-      return Number(value);
-    default:
-      return value;
+  const numeric = typeof value === 'number' || typeof value === 'bigint';
+  if (schema.name === undefined) {
+    switch (schema.type) {
+      case 'int8':
+      case 'int16':
+      case 'int32':
+        if (numeric) return Number(value);
+        break;
+      case 'int64':
+        if (numeric) return typeof value === 'bigint' ? value : BigInt(value);
+        break;
+      case 'float32':
+        if (numeric) return Math.fround(Number(value));
+        break;
+      case 'float64':
+        if (numeric) return Number(value);
+        break;
+      case 'boolean':
+        if (typeof value === 'boolean') return value;
+        break;
+      case 'string':
+        if (typeof value === 'string') return value;
+        break;
+      case 'array':
+        if (Array.isArray(value)) return value;
+        break;
+      case 'map':
+        if (value instanceof Map) return value;
+        break;
+      default:
+        return value;
+    }
+    throw new ParseFailure(`element does not fit the common type ${schema.type}`);
   }
+  return value;
 }
 
 function parseNumber(token: string): SchemaAndValue | null {
