@@ -68,6 +68,7 @@ export function integerOfText(text: string, maxDigits: number): bigint | undefin
 /** A JSON number node as an exact integer, or a PathError saying why it is not one of `type`. */
 function exactInteger(schema: Schema, n: unknown, type: string): bigint | number {
   if (typeof n === 'number') {
+    if (!Number.isFinite(n)) throw new PathError(`a number of magnitude beyond 1e308 is out of range for ${type}`);
     if (!Number.isInteger(n)) throw mismatch(schema, n);
     if (!Number.isSafeInteger(n)) throw NEED_EXACT;
     return n;
