@@ -71,6 +71,20 @@ function readFully(fd: number, buf: Buffer, offset: number, length: number, posi
   return done;
 }
 
+/** The last `bytes` bytes of a file (fewer when it is shorter) and the file's size. */
+function readTail(path: string, bytes: number): { tail: Buffer; fileBytes: number } {
+  const fd = openSync(path, 'r');
+  try {
+    const fileBytes = fstatSync(fd).size;
+    const n = Math.min(bytes, fileBytes);
+    const tail = Buffer.allocUnsafe(n);
+    readFully(fd, tail, 0, n, fileBytes - n);
+    return { tail, fileBytes };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function writeFully(fd: number, buf: Buffer, length: number, position: number): void {
   let done = 0;
   while (done < length) done += writeSync(fd, buf, done, length - done, position + done);
@@ -240,11 +254,15 @@ export class Segment {
     let footer: IndexFooter | null = null;
     let index: SparseIndex | null = null;
     try {
-      const idx = readFileSync(indexPath);
-      const f = decodeIndexFooter(idx.subarray(idx.length - INDEX_FOOTER_BYTES), idx.length);
+      // A sealed segment needs only the footer now; the entries are read when a reader needs them.
+      const whole = forAppend ? readFileSync(indexPath) : null;
+      const { tail, fileBytes } = whole
+        ? { tail: whole.subarray(Math.max(0, whole.length - INDEX_FOOTER_BYTES)), fileBytes: whole.length }
+        : readTail(indexPath, INDEX_FOOTER_BYTES);
+      const f = decodeIndexFooter(tail, fileBytes);
       if (f !== null && f.segmentBytes === fileSize && f.nextOffset >= baseOffset) {
         footer = f;
-        if (forAppend) index = SparseIndex.decodeEntries(idx, f);
+        if (whole !== null) index = SparseIndex.decodeEntries(whole, f);
         if (forAppend && index === null) footer = null;
       }
     } catch (err) {
