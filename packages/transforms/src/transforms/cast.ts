@@ -24,6 +24,7 @@ import {
   javaFloatToString,
   javaSplit,
 } from './util/java-text.js';
+import { copyMap, getEntry, setEntry } from './util/maps.js';
 import {
   decimalToBigInt,
   decimalToNumber,
@@ -116,6 +117,8 @@ interface CastPlan {
   readonly schema: Schema;
   /** Target type per field index (struct casts only). */
   readonly casts: readonly (CastType | undefined)[];
+  /** Error path per field index. */
+  readonly paths: readonly string[];
 }
 
 class Cast implements Transformation {
@@ -123,11 +126,14 @@ class Cast implements Transformation {
   readonly #spec: CastSpec;
   readonly #replaceNullWithDefault: boolean;
   readonly #plans = new SchemaCache<CastPlan>();
+  /** The field casts with their error paths, built once rather than per record. */
+  readonly #fieldCasts: readonly { readonly field: string; readonly type: CastType; readonly path: string }[];
 
   constructor(side: Side, spec: CastSpec, replaceNullWithDefault: boolean) {
     this.#side = side;
     this.#spec = spec;
     this.#replaceNullWithDefault = replaceNullWithDefault;
+    this.#fieldCasts = [...spec.fields].map(([field, type]) => ({ field, type, path: `field '${field}'` }));
   }
 
   apply<R extends ConnectRecord>(record: R): R | null {
@@ -140,9 +146,9 @@ class Cast implements Transformation {
         return this.#side.update(record, null, castValue(null, value, this.#spec.whole, where));
       }
       const map = requireMap(value, PURPOSE, where);
-      const updated: Record<string, unknown> = { ...map };
-      for (const [field, type] of this.#spec.fields) {
-        updated[field] = castValue(null, map[field] ?? null, type, `field '${field}'`);
+      const updated = copyMap(map);
+      for (const { field, type, path } of this.#fieldCasts) {
+        setEntry(updated, field, castValue(null, getEntry(map, field) ?? null, type, path));
       }
       return this.#side.update(record, null, updated);
     }
@@ -152,19 +158,19 @@ class Cast implements Transformation {
     }
     const struct = requireStruct(value, PURPOSE, where);
     const plan = this.#plans.get(struct.schema) ?? this.#plan(struct.schema);
-    return this.#side.update(record, plan.schema, this.#castStruct(struct, plan.schema, plan.casts));
+    return this.#side.update(record, plan.schema, this.#castStruct(struct, plan));
   }
 
-  #castStruct(struct: Struct, target: Schema, casts: readonly (CastType | undefined)[]): Struct {
+  #castStruct(struct: Struct, plan: CastPlan): Struct {
     const fields = struct.schema.fields;
     const values = new Array<unknown>(fields.length);
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i]!;
       const v = fieldValue(struct, field, this.#replaceNullWithDefault);
-      const type = casts[i];
-      values[i] = type === undefined ? v : castValue(field.schema, v, type, `field '${field.name}'`);
+      const type = plan.casts[i];
+      values[i] = type === undefined ? v : castValue(field.schema, v, type, plan.paths[i]!);
     }
-    return Struct.trusted(target, values);
+    return Struct.trusted(plan.schema, values);
   }
 
   #plan(schema: Schema): CastPlan {
@@ -181,7 +187,7 @@ class Cast implements Transformation {
       if (schema.defaultValue !== undefined && schema.defaultValue !== null) {
         builder.defaultValue(castValue(schema, schema.defaultValue, whole, `${this.#side.kind} schema default`));
       }
-      plan = { schema: builder.build(), casts: [] };
+      plan = { schema: builder.build(), casts: [], paths: [] };
     } else {
       if (schema.type !== 'struct') {
         throw new DataError(
@@ -191,6 +197,7 @@ class Cast implements Transformation {
       }
       const builder = copySchemaBasics(schema, SchemaBuilder.struct());
       const casts: (CastType | undefined)[] = [];
+      const paths = schema.fields.map((f) => `field '${f.name}'`);
       for (const field of schema.fields) {
         const type = this.#spec.fields.get(field.name);
         casts.push(type);
@@ -210,10 +217,10 @@ class Cast implements Transformation {
       if (schema.optional) builder.optional();
       let updated = builder.build();
       if (schema.defaultValue instanceof Struct) {
-        const defaultStruct = this.#castStruct(schema.defaultValue, updated, casts);
+        const defaultStruct = this.#castStruct(schema.defaultValue, { schema: updated, casts, paths });
         updated = SchemaBuilder.from(updated).defaultValue(defaultStruct).build();
       }
-      plan = { schema: updated, casts };
+      plan = { schema: updated, casts, paths };
     }
     this.#plans.set(schema, plan);
     return plan;

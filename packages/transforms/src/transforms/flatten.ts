@@ -8,6 +8,7 @@ import {
   type Transformation,
 } from '@tributary/api';
 import { KAFKA_TRANSFORMS } from './util/config.js';
+import { setEntry } from './util/maps.js';
 import { isSchemalessMap, requireStruct, type SchemalessMap } from './util/requirements.js';
 import { builderLike, copySchemaBasics, SchemaCache } from './util/schema-util.js';
 import { defineKeyValueTransformation, type Side } from './util/side.js';
@@ -70,7 +71,7 @@ class Flatten implements Transformation {
     for (const key of Object.keys(map)) {
       const name = this.#name(prefix, key);
       const v = map[key];
-      if (v === null || v === undefined) out[name] = null;
+      if (v === null || v === undefined) setEntry(out, name, null);
       else if (isSchemalessMap(v)) this.#flattenMap(v, name, out);
       else if (v instanceof Map) this.#flattenMap(Object.fromEntries(v), name, out);
       else if (v instanceof Struct) {
@@ -78,7 +79,7 @@ class Flatten implements Transformation {
           `Flatten transformation does not support Struct for record without schemas (for field ${name}).`,
           { path: name },
         );
-      } else out[name] = v;
+      } else setEntry(out, name, v);
     }
   }
 

@@ -14,6 +14,7 @@ import {
   REPLACE_NULL_WITH_DEFAULT,
   withReplaceNullWithDefault,
 } from './util/config.js';
+import { copyMap, getEntry } from './util/maps.js';
 import { fieldValue, requireMap, requireStruct } from './util/requirements.js';
 import { copySchemaBasics, SchemaCache } from './util/schema-util.js';
 import { defineKeyValueTransformation, type Side } from './util/side.js';
@@ -71,10 +72,10 @@ class HeaderFrom implements Transformation {
     let headers = record.headers;
     if (schema === null) {
       const map = requireMap(value, purpose, this.#side.kind);
-      const updated: Record<string, unknown> | undefined = this.#move ? { ...map } : undefined;
+      const updated = this.#move ? copyMap(map) : undefined;
       for (let i = 0; i < this.#fields.length; i++) {
         const field = this.#fields[i]!;
-        headers = headers.add(this.#headers[i]!, map[field] ?? null, null);
+        headers = headers.add(this.#headers[i]!, getEntry(map, field) ?? null, null);
         if (updated !== undefined) delete updated[field];
       }
       return updated === undefined ? { ...record, headers } : this.#side.update(record, null, updated, headers);

@@ -14,6 +14,7 @@ import {
   REPLACE_NULL_WITH_DEFAULT,
   withReplaceNullWithDefault,
 } from './util/config.js';
+import { copyMap, setEntry } from './util/maps.js';
 import { fieldValues, requireMap, requireSinkRecord, requireStruct } from './util/requirements.js';
 import { copySchemaBasics, SchemaCache } from './util/schema-util.js';
 import { defineKeyValueTransformation, type Side } from './util/side.js';
@@ -83,12 +84,12 @@ class InsertField implements Transformation {
     const ins = this.#ins;
     const offset = ins.offset === null ? null : requireSinkRecord(record, PURPOSE).offset;
     if (schema === null) {
-      const updated: Record<string, unknown> = { ...requireMap(value, PURPOSE, this.#side.kind) };
-      if (ins.topic !== null) updated[ins.topic.name] = record.topic;
-      if (ins.partition !== null && record.queue !== null) updated[ins.partition.name] = record.queue;
-      if (ins.offset !== null) updated[ins.offset.name] = offset;
-      if (ins.timestamp !== null && record.timestamp !== null) updated[ins.timestamp.name] = record.timestamp;
-      if (ins.static !== null) updated[ins.static.name] = ins.staticValue;
+      const updated = copyMap(requireMap(value, PURPOSE, this.#side.kind));
+      if (ins.topic !== null) setEntry(updated, ins.topic.name, record.topic);
+      if (ins.partition !== null && record.queue !== null) setEntry(updated, ins.partition.name, record.queue);
+      if (ins.offset !== null) setEntry(updated, ins.offset.name, offset);
+      if (ins.timestamp !== null && record.timestamp !== null) setEntry(updated, ins.timestamp.name, record.timestamp);
+      if (ins.static !== null) setEntry(updated, ins.static.name, ins.staticValue);
       return this.#side.update(record, null, updated);
     }
     const struct = requireStruct(value, PURPOSE, this.#side.kind);

@@ -17,6 +17,7 @@ import {
   REPLACE_NULL_WITH_DEFAULT,
   withReplaceNullWithDefault,
 } from './util/config.js';
+import { copyMap, getEntry, setEntry } from './util/maps.js';
 import { decimalToNumber, type IntegerType, toFloat32, toIntegerType } from './util/numbers.js';
 import { fieldValues, requireMap, requireStruct } from './util/requirements.js';
 import { defineKeyValueTransformation, type Side } from './util/side.js';
@@ -116,11 +117,11 @@ class MaskField implements Transformation {
     const schema = this.#side.schema(record);
     if (schema === null) {
       const map = requireMap(value, PURPOSE, this.#side.kind);
-      const updated: Record<string, unknown> = { ...map };
+      const updated = copyMap(map);
       for (const field of this.#fields) {
         // As Kafka: a listed field that is absent comes out as null.
-        const v = map[field] ?? null;
-        updated[field] = v === null ? null : this.#mask(kindOfValue(v), v, null, field);
+        const v = getEntry(map, field) ?? null;
+        setEntry(updated, field, v === null ? null : this.#mask(kindOfValue(v), v, null, field));
       }
       return this.#side.update(record, null, updated);
     }

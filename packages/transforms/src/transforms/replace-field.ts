@@ -10,6 +10,7 @@ import {
 } from '@tributary/api';
 import { KAFKA_TRANSFORMS, REPLACE_NULL_WITH_DEFAULT, withReplaceNullWithDefault } from './util/config.js';
 import { javaSplit } from './util/java-text.js';
+import { setEntry } from './util/maps.js';
 import { fieldValue, requireMap, requireStruct } from './util/requirements.js';
 import { copySchemaBasics, SchemaCache } from './util/schema-util.js';
 import { defineKeyValueTransformation, type Side } from './util/side.js';
@@ -101,7 +102,7 @@ class ReplaceField implements Transformation {
       const map = requireMap(value, PURPOSE, this.#side.kind);
       const updated: Record<string, unknown> = {};
       for (const key of Object.keys(map)) {
-        if (this.#keep(key)) updated[this.#renames.get(key) ?? key] = map[key];
+        if (this.#keep(key)) setEntry(updated, this.#renames.get(key) ?? key, map[key]);
       }
       return this.#side.update(record, null, updated);
     }

@@ -17,6 +17,7 @@ import {
   REPLACE_NULL_WITH_DEFAULT,
   withReplaceNullWithDefault,
 } from './util/config.js';
+import { copyMap, getEntry, setEntry } from './util/maps.js';
 import { fieldValue, requireMap, requireStruct } from './util/requirements.js';
 import { copySchemaBasics, SchemaCache } from './util/schema-util.js';
 import { defineKeyValueTransformation, type Side } from './util/side.js';
@@ -115,10 +116,13 @@ class TimestampConverter implements Transformation {
   readonly #side: Side;
   readonly #s: Settings;
   readonly #schemas = new SchemaCache<Schema>();
+  /** `field '<field>'`, for error messages. */
+  readonly #path: string;
 
   constructor(side: Side, settings: Settings) {
     this.#side = side;
     this.#s = settings;
+    this.#path = `field '${settings.field}'`;
   }
 
   apply<R extends ConnectRecord>(record: R): R | null {
@@ -130,8 +134,9 @@ class TimestampConverter implements Transformation {
       if (value === null || field === '')
         return this.#side.update(record, null, this.#convert(value, null, where, true));
       const map = requireMap(value, PURPOSE, where);
-      const path = `field '${field}'`;
-      return this.#side.update(record, null, { ...map, [field]: this.#convert(map[field] ?? null, null, path, true) });
+      const updated = copyMap(map);
+      setEntry(updated, field, this.#convert(getEntry(map, field) ?? null, null, this.#path, true));
+      return this.#side.update(record, null, updated);
     }
     if (field === '') {
       const updated = typeSchema(this.#s.target, schema.optional);
@@ -152,8 +157,7 @@ class TimestampConverter implements Transformation {
         values[i] = v;
         continue;
       }
-      const path = `field '${f.name}'`;
-      values[i] = this.#convert(v, typeFromSchema(f.schema, path), path, false);
+      values[i] = this.#convert(v, typeFromSchema(f.schema, this.#path), this.#path, false);
     }
     return Struct.trusted(updated, values);
   }

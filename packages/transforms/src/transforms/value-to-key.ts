@@ -16,6 +16,7 @@ import {
   TRANSFORMS_VERSION,
   withReplaceNullWithDefault,
 } from './util/config.js';
+import { setEntry } from './util/maps.js';
 import { fieldValue, requireMap, requireStruct } from './util/requirements.js';
 import { SchemaCache } from './util/schema-util.js';
 
@@ -55,7 +56,7 @@ class ValueToKey implements Transformation {
         if (!Object.hasOwn(map, f)) {
           throw new DataError(`Field does not exist: '${f}' is not a field of the record value`, { path: f });
         }
-        key[f] = map[f] ?? null;
+        setEntry(key, f, map[f] ?? null);
       }
       return { ...record, keySchema: null, key };
     }

@@ -9,6 +9,7 @@ import {
   type Transformation,
 } from '@tributary/api';
 import { ROCKETMQ_TRANSFORMS } from '../util/config.js';
+import { setEntry } from '../util/maps.js';
 import { fieldValues, isSchemalessMap } from '../util/requirements.js';
 import { copySchemaBasics, SchemaCache } from '../util/schema-util.js';
 import { defineKeyValueTransformation, type Side } from '../util/side.js';
@@ -54,7 +55,7 @@ class ChangeCase implements Transformation {
     if (value === null || value === undefined) return record;
     if (this.#side.schema(record) === null && isSchemalessMap(value)) {
       const out: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) out[this.#rename(key)] = value[key];
+      for (const key of Object.keys(value)) setEntry(out, this.#rename(key), value[key]);
       return this.#side.update(record, null, out);
     }
     if (!(value instanceof Struct)) {

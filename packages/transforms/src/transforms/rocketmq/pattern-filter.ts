@@ -1,6 +1,7 @@
 import { ConfigSpec, type ConnectRecord, Struct, type Transformation } from '@tributary/api';
 import { nonEmptyList, ROCKETMQ_TRANSFORMS, validRegex } from '../util/config.js';
 import { JavaRegex } from '../util/java-regex.js';
+import { getEntry } from '../util/maps.js';
 import { isSchemalessMap } from '../util/requirements.js';
 import { defineKeyValueTransformation, type Side } from '../util/side.js';
 
@@ -44,7 +45,7 @@ class PatternFilter implements Transformation {
       }
     } else if (isSchemalessMap(value)) {
       for (const f of this.#fields) {
-        const v = value[f];
+        const v = getEntry(value, f);
         if (typeof v === 'string' && this.#regex.matches(v)) return null;
       }
     }

@@ -10,6 +10,7 @@ import {
 } from '@tributary/api';
 import { crossFieldError, ROCKETMQ_TRANSFORMS, validRegex } from '../util/config.js';
 import { JAVA_PATTERN_FLAGS, type JavaPatternFlag, JavaRegex, type JavaReplacement } from '../util/java-regex.js';
+import { setEntry } from '../util/maps.js';
 import { fieldValues, isSchemalessMap } from '../util/requirements.js';
 import { copySchemaBasics, SchemaCache } from '../util/schema-util.js';
 import { defineKeyValueTransformation, type Side } from '../util/side.js';
@@ -54,7 +55,7 @@ class PatternRename implements Transformation {
     if (value === null || value === undefined) return record;
     if (this.#side.schema(record) === null && isSchemalessMap(value)) {
       const out: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) out[this.#rename(key)] = value[key];
+      for (const key of Object.keys(value)) setEntry(out, this.#rename(key), value[key]);
       return this.#side.update(record, null, out);
     }
     if (!(value instanceof Struct)) {

@@ -1,4 +1,5 @@
 import type { Field, Schema, Struct } from '@tributary/api';
+import { getEntry } from './maps.js';
 import { fieldValue, requireMap, requireStruct, type SchemalessMap } from './requirements.js';
 
 /** Kafka's `field.syntax.version` (KIP-821): V1 = top-level names only, V2 = dotted paths with backtick quoting. */
@@ -64,11 +65,11 @@ export class SingleFieldPath {
     let current = map;
     const last = this.steps.length - 1;
     for (let i = 0; i < last; i++) {
-      const sub = current[this.steps[i]!];
+      const sub = getEntry(current, this.steps[i]!);
       if (sub === null || sub === undefined) return null;
       current = requireMap(sub, 'nested field access', `field '${this.steps.slice(0, i + 1).join('.')}'`);
     }
-    return current[this.steps[last]!] ?? null;
+    return getEntry(current, this.steps[last]!) ?? null;
   }
 
   toString(): string {
