@@ -93,6 +93,7 @@ function outputType(text: string): CastType {
   return type as CastType;
 }
 
+/** Cast's config: `spec` and `replace.null.with.default`, as Kafka's `Cast.CONFIG_DEF`. */
 export const CAST_SPEC = withReplaceNullWithDefault(
   ConfigSpec.create().list('spec', {
     doc:

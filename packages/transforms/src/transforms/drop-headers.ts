@@ -7,6 +7,7 @@ import {
 } from '@tributary/api';
 import { KAFKA_TRANSFORMS, nonEmptyList, TRANSFORMS_VERSION } from './util/config.js';
 
+/** DropHeaders' config: `headers`. */
 export const DROP_HEADERS_SPEC = ConfigSpec.create().list('headers', {
   doc: 'The name of the headers to be removed.',
   importance: 'high',

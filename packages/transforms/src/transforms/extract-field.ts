@@ -16,6 +16,7 @@ import { defineKeyValueTransformation, type Side } from './util/side.js';
 
 const PURPOSE = 'field extraction';
 
+/** ExtractField's config: `field`, `field.syntax.version`, `replace.null.with.default`. */
 export const EXTRACT_FIELD_SPEC = withReplaceNullWithDefault(
   ConfigSpec.create()
     .string('field', { doc: 'Field name to extract.', importance: 'medium', examples: ['id', 'after.id'] })

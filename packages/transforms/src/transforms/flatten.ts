@@ -15,6 +15,7 @@ import { defineKeyValueTransformation, type Side } from './util/side.js';
 
 const PURPOSE = 'flattening';
 
+/** Flatten's config: `delimiter`. */
 export const FLATTEN_SPEC = ConfigSpec.create().string('delimiter', {
   doc: 'Delimiter to insert between field names from the input record when generating field names for the output record',
   default: '.',

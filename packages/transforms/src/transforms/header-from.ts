@@ -19,6 +19,7 @@ import { fieldValue, requireMap, requireStruct } from './util/requirements.js';
 import { copySchemaBasics, SchemaCache } from './util/schema-util.js';
 import { defineKeyValueTransformation, type Side } from './util/side.js';
 
+/** HeaderFrom's config: `fields`, `headers`, `operation`, `replace.null.with.default`. */
 export const HEADER_FROM_SPEC = withReplaceNullWithDefault(
   ConfigSpec.create()
     .list('fields', {

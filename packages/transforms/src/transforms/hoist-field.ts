@@ -11,6 +11,7 @@ import { KAFKA_TRANSFORMS, nonEmptyString } from './util/config.js';
 import { SchemaCache } from './util/schema-util.js';
 import { defineKeyValueTransformation, type Side } from './util/side.js';
 
+/** HoistField's config: `field`. */
 export const HOIST_FIELD_SPEC = ConfigSpec.create().string('field', {
   doc: 'Field name for the single field that will be created in the resulting Struct or Map.',
   importance: 'medium',

@@ -23,6 +23,7 @@ const PURPOSE = 'field insertion';
 const OPTIONALITY_DOC = 'Suffix with `!` to make this a required field, or `?` to keep it optional (the default).';
 const FIELD_KEYS = ['topic.field', 'partition.field', 'offset.field', 'timestamp.field', 'static.field'] as const;
 
+/** InsertField's config: the five `*.field` keys, `static.value`, `replace.null.with.default`. */
 export const INSERT_FIELD_SPEC = withReplaceNullWithDefault(
   ConfigSpec.create()
     .string('topic.field', { doc: `Field name for the topic. ${OPTIONALITY_DOC}`, default: null, examples: ['topic!'] })

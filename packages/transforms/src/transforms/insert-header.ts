@@ -9,6 +9,7 @@ import {
 import { KAFKA_TRANSFORMS, TRANSFORMS_VERSION } from './util/config.js';
 import { parseValueString } from './util/values-parser.js';
 
+/** InsertHeader's config: `header`, `value.literal`. */
 export const INSERT_HEADER_SPEC = ConfigSpec.create()
   .string('header', { doc: 'The name of the header.', importance: 'high', examples: ['source'] })
   .string('value.literal', {

@@ -25,6 +25,7 @@ import { defineKeyValueTransformation, type Side } from './util/side.js';
 const PURPOSE = 'mask fields';
 const BIG_DECIMAL_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/** MaskField's config: `fields`, `replacement`, `replace.null.with.default`. */
 export const MASK_FIELD_SPEC = withReplaceNullWithDefault(
   ConfigSpec.create()
     .list('fields', {

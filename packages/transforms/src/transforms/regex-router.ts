@@ -9,6 +9,7 @@ import { crossFieldError, KAFKA_TRANSFORMS, TRANSFORMS_VERSION, validRegex } fro
 import { JavaRegex, type JavaReplacement } from './util/java-regex.js';
 import { subjectOf } from './util/side.js';
 
+/** RegexRouter's config: `regex`, `replacement`. */
 export const REGEX_ROUTER_SPEC = ConfigSpec.create()
   .string('regex', {
     doc: 'Regular expression to use for matching (Java syntax; see the module docs for what JavaScript lacks).',

@@ -31,6 +31,7 @@ export function parseRenames(mappings: readonly string[]): ReadonlyMap<string, s
   return renames;
 }
 
+/** ReplaceField's config: `exclude` (alias `blacklist`), `include` (alias `whitelist`), `renames`, `replace.null.with.default`. */
 export const REPLACE_FIELD_SPEC = withReplaceNullWithDefault(
   ConfigSpec.create()
     .list('exclude', {

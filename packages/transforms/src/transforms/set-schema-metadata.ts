@@ -9,6 +9,7 @@ import { fieldValues, requireSchema } from './util/requirements.js';
 import { SchemaCache } from './util/schema-util.js';
 import { defineKeyValueTransformation, type Side } from './util/side.js';
 
+/** SetSchemaMetadata's config: `schema.name`, `schema.version`, `replace.null.with.default`. */
 export const SET_SCHEMA_METADATA_SPEC = withReplaceNullWithDefault(
   ConfigSpec.create()
     .string('schema.name', {

@@ -26,12 +26,15 @@ import { SimpleDateFormat } from './util/simple-date-format.js';
 const PURPOSE = 'converting timestamp formats';
 const MAX_DATE_MS = 8.64e15;
 
+/** Values of TimestampConverter's `target.type`. */
 export const TIMESTAMP_TYPES = ['string', 'unix', 'Date', 'Time', 'Timestamp'] as const;
 /** Timestamp representations: text, epoch number, or the three Connect logical types. */
 export type TimestampType = (typeof TIMESTAMP_TYPES)[number];
+/** Values of TimestampConverter's `unix.precision`. */
 export const UNIX_PRECISIONS = ['nanoseconds', 'microseconds', 'milliseconds', 'seconds'] as const;
 export type UnixPrecision = (typeof UNIX_PRECISIONS)[number];
 
+/** TimestampConverter's config: `field`, `target.type`, `format`, `unix.precision`, `replace.null.with.default`. */
 export const TIMESTAMP_CONVERTER_SPEC = withReplaceNullWithDefault(
   ConfigSpec.create()
     .string('field', {

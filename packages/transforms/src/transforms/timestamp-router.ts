@@ -10,6 +10,7 @@ import {
 import { KAFKA_TRANSFORMS, TRANSFORMS_VERSION } from './util/config.js';
 import { SimpleDateFormat } from './util/simple-date-format.js';
 
+/** TimestampRouter's config: `topic.format`, `timestamp.format`. */
 export const TIMESTAMP_ROUTER_SPEC = ConfigSpec.create()
   .string('topic.format', {
     doc:

@@ -22,6 +22,7 @@ import { SchemaCache } from './util/schema-util.js';
 
 const PURPOSE = 'copying fields from value to key';
 
+/** ValueToKey's config: `fields`, `replace.null.with.default`. */
 export const VALUE_TO_KEY_SPEC = withReplaceNullWithDefault(
   ConfigSpec.create().list('fields', {
     doc: 'Field names on the record value to extract as the record key.',

@@ -1,6 +1,7 @@
 import { ConfigSpec, type ConnectRecord, definePredicate, type Predicate, type PredicatePlugin } from '@tributary/api';
 import { KAFKA_PREDICATES, nonEmptyString, TRANSFORMS_VERSION } from '../util/config.js';
 
+/** HasHeaderKey's config: `name`. */
 export const HAS_HEADER_KEY_SPEC = ConfigSpec.create().string('name', {
   doc: 'The header name.',
   importance: 'medium',

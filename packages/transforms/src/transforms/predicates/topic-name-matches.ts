@@ -2,6 +2,7 @@ import { ConfigSpec, type ConnectRecord, definePredicate, type Predicate, type P
 import { KAFKA_PREDICATES, nonEmptyString, TRANSFORMS_VERSION, validRegex } from '../util/config.js';
 import { JavaRegex } from '../util/java-regex.js';
 
+/** TopicNameMatches' config: `pattern`. */
 export const TOPIC_NAME_MATCHES_SPEC = ConfigSpec.create().string('pattern', {
   doc: "A Java regular expression for matching against the name of a record's topic (the whole name must match).",
   importance: 'medium',

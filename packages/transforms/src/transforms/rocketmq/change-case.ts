@@ -15,6 +15,7 @@ import { copySchemaBasics, SchemaCache } from '../util/schema-util.js';
 import { defineKeyValueTransformation, type Side } from '../util/side.js';
 import { CASE_FORMATS, type CaseFormat, convertCase } from './case-format.js';
 
+/** ChangeCase's config (RocketMQ Connect): `from`, `to`. */
 export const CHANGE_CASE_SPEC = ConfigSpec.create()
   .enum('from', CASE_FORMATS, {
     doc: 'The case format of the field names: LOWER_HYPHEN, LOWER_UNDERSCORE, LOWER_CAMEL, UPPER_CAMEL or UPPER_UNDERSCORE.',

@@ -5,6 +5,7 @@ import { getEntry } from '../util/maps.js';
 import { isSchemalessMap } from '../util/requirements.js';
 import { defineKeyValueTransformation, type Side } from '../util/side.js';
 
+/** PatternFilter's config (RocketMQ Connect): `pattern`, `fields`. */
 export const PATTERN_FILTER_SPEC = ConfigSpec.create()
   .string('pattern', {
     doc: 'The regex (Java syntax) to test the listed fields with; a record where one matches entirely is dropped.',

@@ -15,6 +15,7 @@ import { fieldValues, isSchemalessMap } from '../util/requirements.js';
 import { copySchemaBasics, SchemaCache } from '../util/schema-util.js';
 import { defineKeyValueTransformation, type Side } from '../util/side.js';
 
+/** PatternRename's config (RocketMQ Connect): `field.pattern`, `field.pattern.flags`, `field.replacement`. */
 export const PATTERN_RENAME_SPEC = ConfigSpec.create()
   .string('field.pattern', {
     doc: 'Regular expression (Java syntax) searched in each field name; field names where it is found are renamed.',

@@ -11,6 +11,7 @@ export const KAFKA_PREDICATES = 'org.apache.kafka.connect.transforms.predicates'
 /** Package of RocketMQ Connect's transforms, for aliases. */
 export const ROCKETMQ_TRANSFORMS = 'org.apache.rocketmq.connect.transforms';
 
+/** Kafka's key deciding whether a null struct field reads as its schema default. */
 export const REPLACE_NULL_WITH_DEFAULT = 'replace.null.with.default';
 
 /** Adds Kafka's `replace.null.with.default` key (default true) to a spec. */

@@ -4,7 +4,9 @@ import { fieldValue, requireMap, requireStruct, type SchemalessMap } from './req
 
 /** Kafka's `field.syntax.version` (KIP-821): V1 = top-level names only, V2 = dotted paths with backtick quoting. */
 export type FieldSyntaxVersion = 'V1' | 'V2';
+/** Values of `field.syntax.version`. */
 export const FIELD_SYNTAX_VERSIONS = ['V1', 'V2'] as const;
+/** Kafka's key choosing the field path syntax (KIP-821). */
 export const FIELD_SYNTAX_VERSION = 'field.syntax.version';
 export const FIELD_SYNTAX_VERSION_DOC =
   'Defines the version of the syntax to access fields. If set to `V1`, then the field paths are limited to ' +
