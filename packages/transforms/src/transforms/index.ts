@@ -56,7 +56,7 @@ export { timestampRouter } from './timestamp-router.js';
 export { JavaRegex, type JavaReplacement } from './util/java-regex.js';
 export { KEY, type KeyValuePlugins, type Side, VALUE } from './util/side.js';
 export { SimpleDateFormat } from './util/simple-date-format.js';
-export { parseValueString, type SchemaAndValue } from './util/values-parser.js';
+export { parseValueString } from './util/values-parser.js';
 export { valueToKey } from './value-to-key.js';
 
 /** Every built-in transformation plugin: Kafka Connect's SMTs, then RocketMQ Connect's. */

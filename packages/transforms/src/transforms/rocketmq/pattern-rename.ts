@@ -47,8 +47,16 @@ class PatternRename implements Transformation {
     this.#replacement = replacement;
   }
 
+  /** Field names repeat across records; each is matched once (bounded, for maps with unbounded keys). */
+  readonly #names = new Map<string, string>();
+
   #rename(name: string): string {
-    return this.#regex.find(name) ? this.#regex.replaceAll(name, this.#replacement) : name;
+    let renamed = this.#names.get(name);
+    if (renamed === undefined) {
+      renamed = this.#regex.find(name) ? this.#regex.replaceAll(name, this.#replacement) : name;
+      if (this.#names.size < 10_000) this.#names.set(name, renamed);
+    }
+    return renamed;
   }
 
   apply<R extends ConnectRecord>(record: R): R | null {

@@ -1,11 +1,13 @@
-import { Decimal, isPrimitiveType, Logical, MILLIS_PER_DAY, Schema, SchemaBuilder } from '@tributary/api';
+import {
+  Decimal,
+  isPrimitiveType,
+  Logical,
+  MILLIS_PER_DAY,
+  Schema,
+  type SchemaAndValue,
+  SchemaBuilder,
+} from '@tributary/api';
 import { SimpleDateFormat } from './simple-date-format.js';
-
-/** A value with its inferred schema; the schema is null for null and for containers without a common type. */
-export interface SchemaAndValue {
-  readonly schema: Schema | null;
-  readonly value: unknown;
-}
 
 const TIME_FORMAT = new SimpleDateFormat("HH:mm:ss.SSS'Z'");
 const TIMESTAMP_FORMAT = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
