@@ -67,6 +67,12 @@ export interface QueueRange {
   readonly end: number;
 }
 
+/*
+ * Behaviours every implementation documents: keyless messages without a queue go to one queue per send,
+ * rotating by send (sticky, as Kafka); one `poll` at a time per consumer; committing an offset of an
+ * unknown topic throws NotFoundError.
+ */
+
 /** Where a consumer starts reading a queue that has no explicit position. */
 export type SeekTarget = number | 'earliest' | 'latest';
 
@@ -136,6 +142,13 @@ export interface Broker {
   fetchGroupOffsets(group: string, queues?: readonly TopicQueueRef[]): Promise<QueuePosition[]>;
   /** Forgets a group's committed offsets (all, or for some queues). */
   deleteGroupOffsets(group: string, queues?: readonly TopicQueueRef[]): Promise<void>;
+
+  /**
+   * Makes every acknowledged send durable against an OS crash (for brokers that acknowledge before fsync).
+   * The runtime calls it before committing source offsets, so a committed offset never points past records
+   * an OS crash could lose. Optional: brokers that acknowledge only durable writes need not implement it.
+   */
+  flush?(): Promise<void>;
 
   /** Joins a membership group under `memberId` (unique per live process). */
   joinGroup(group: string, memberId: string): Promise<Membership>;

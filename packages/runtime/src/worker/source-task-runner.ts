@@ -313,6 +313,7 @@ export class SourceTaskRunner extends TaskRunner {
     const entries = [...this.#toCommit];
     const started = performance.now();
     try {
+      await this.#opts.broker.flush?.();
       await withTimeout(
         offsetStore.set(
           connector,

@@ -1,4 +1,11 @@
-import type { Converter, HeaderConverter, PluginRegistry, Predicate, Transformation } from '@tributary/api';
+import type {
+  Converter,
+  HeaderConverter,
+  HeaderConverterPlugin,
+  PluginRegistry,
+  Predicate,
+  Transformation,
+} from '@tributary/api';
 import { subConfig, type TransformDefinition } from '../config/connector-config.js';
 
 /** One configured transformation of a task, with its optional predicate. */
@@ -83,15 +90,16 @@ export function createConverters(
 
 /**
  * The header converter for a configured name. Kafka configs name classes that are both converters and
- * header converters (`org.apache.kafka.connect.storage.StringConverter`); such a name may be registered as
- * a converter, so the header converter that lists it as an alias is preferred.
+ * header converters (`org.apache.kafka.connect.storage.StringConverter`); the registry maps such a name to
+ * the converter, whose header-converter twin is named `<Name>HeaderConverter` (StringHeaderConverter).
+ * @throws NotFoundError listing the known header converters.
  */
-export function resolveHeaderConverter(registry: PluginRegistry, name: string) {
-  const direct = registry.find(name);
-  if (direct?.kind === 'header_converter') return direct;
-  const byAlias = registry
-    .list('header_converter')
-    .find((p) => p.aliases.includes(name.trim()) || p.name === `${name.trim()}`);
-  if (byAlias !== undefined) return byAlias;
+export function resolveHeaderConverter(registry: PluginRegistry, name: string): HeaderConverterPlugin {
+  const found = registry.find(name);
+  if (found?.kind === 'header_converter') return found;
+  if (found?.kind === 'converter') {
+    const twin = registry.find(found.name.replace(/Converter$/, 'HeaderConverter'));
+    if (twin?.kind === 'header_converter') return twin;
+  }
   return registry.require(name, 'header_converter');
 }
