@@ -16,6 +16,8 @@ export * from './logging/loggers.js';
 export * from './metrics/task-metrics.js';
 export * from './metrics/worker-metrics.js';
 export * from './plugins/registry.js';
+export * from './rest/errors.js';
+export * from './rest/server.js';
 export * from './standalone.js';
 export * from './storage/data-dir-lock.js';
 export * from './storage/file-stores.js';

@@ -10,6 +10,7 @@ import { StandaloneHerder } from './herder/standalone-herder.js';
 import { LoggerRegistry, type LogLevel } from './logging/loggers.js';
 import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { createRegistry } from './plugins/registry.js';
+import { createRestServer, restOptionsFromConfig } from './rest/server.js';
 import { DataDirLock } from './storage/data-dir-lock.js';
 import { FileConfigStore, FileOffsetStore, FileStatusStore } from './storage/file-stores.js';
 import { Worker } from './worker/worker.js';
@@ -23,7 +24,9 @@ export interface RunningWorker {
   readonly registry: PluginRegistry;
   readonly metrics: WorkerMetrics;
   readonly loggers: LoggerRegistry;
-  /** Stops connectors and tasks gracefully (flush, commit), then the broker, and releases the data dir. */
+  /** The REST API: its base URL (with `rest.port=0`, the port actually bound). */
+  readonly rest: { readonly url: string };
+  /** Stops the REST API, then connectors and tasks gracefully (flush, commit), then the broker, and releases the data dir. */
   stop(): Promise<void>;
 }
 
@@ -81,7 +84,22 @@ export async function startStandalone(options: StandaloneOptions): Promise<Runni
       logger: log,
     });
     await herder.start(options.connectors ?? []);
-    log.info(`Worker ${config.workerId} started (data dir ${config.dataDirPath}, broker ${broker.kind})`);
+    const rest = createRestServer({
+      herder,
+      metrics,
+      loggers,
+      registry,
+      ...restOptionsFromConfig(config),
+    });
+    try {
+      await rest.start();
+    } catch (e) {
+      await herder.stop().catch(() => undefined);
+      throw e;
+    }
+    log.info(
+      `Worker ${config.workerId} started (data dir ${config.dataDirPath}, broker ${broker.kind}, REST ${rest.url})`,
+    );
     const startedBroker = broker;
     let stopping: Promise<void> | null = null;
     return {
@@ -92,8 +110,11 @@ export async function startStandalone(options: StandaloneOptions): Promise<Runni
       registry,
       metrics,
       loggers,
+      rest: { url: rest.url },
       stop: () => {
         stopping ??= (async () => {
+          // REST first, so no request reaches a herder that is stopping.
+          await rest.close().catch((e) => log.error('Stopping the REST API failed', { error: errorTrace(e) }));
           try {
             await herder.stop();
           } catch (e) {

@@ -29,7 +29,7 @@ export function standaloneCommand(): Command {
       }
       const { config } = running;
       process.stderr.write(
-        `Tributary worker ${config.workerId} running: data in ${config.dataDirPath}. Press Ctrl-C to stop (connectors flush and commit first).\n`,
+        `Tributary worker ${config.workerId} running: REST API at ${running.rest.url}, data in ${config.dataDirPath}. Press Ctrl-C to stop (connectors flush and commit first).\n`,
       );
       await new Promise<void>((resolve) => {
         let signals = 0;
