@@ -1,5 +1,7 @@
 import { errorTrace } from '@tributary/api';
 import { Command, Option } from 'commander';
+import { connectorsCommand } from './client/connectors-command.js';
+import { pluginsCommand } from './client/plugins-command.js';
 import { standaloneCommand } from './standalone-command.js';
 
 /** Exit codes of the CLI. */
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addOption(new Option('--version', 'print the version').hideHelp());
   program.addCommand(standaloneCommand());
+  program.addCommand(connectorsCommand());
+  program.addCommand(pluginsCommand());
   return program;
 }
 
