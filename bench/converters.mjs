@@ -3,6 +3,7 @@
 // 10-field struct record of about 500 bytes of payload, on one core, next to the bare
 // JSON.parse(JSON.stringify(obj)) of an equivalent plain object.
 // Usage: npm run build && node bench/converters.mjs [--runs 7] [--seconds 1]
+import { loadavg } from 'node:os';
 import { Decimal, Headers, Logical, Schema, SchemaBuilder, Struct } from '@tributary/api';
 import { JsonConverter } from '../packages/transforms/dist/converters/index.js';
 
@@ -77,6 +78,14 @@ function runConverter(count) {
     sink += back.value === null ? 0 : 1;
   }
 }
+const encoded = records.map((r) => converter.fromConnectData('t', Headers.EMPTY, schema, r));
+function runSerialize(count) {
+  for (let i = 0; i < count; i++) sink += converter.fromConnectData('t', Headers.EMPTY, schema, records[i % N]).length;
+}
+function runDeserialize(count) {
+  for (let i = 0; i < count; i++)
+    sink += converter.toConnectData('t', Headers.EMPTY, encoded[i % N]).value === null ? 0 : 1;
+}
 function runBaseline(count) {
   for (let i = 0; i < count; i++) {
     const back = JSON.parse(JSON.stringify(plains[i % N]));
@@ -106,14 +115,15 @@ function measure(fn) {
 
 const fmt = (x) => `${Math.round(x / 1000)}k/s`;
 console.log(
-  `node ${process.version}, record: 10 fields, payload ${payloadBytes} bytes, envelope ${sample.length} bytes`,
+  `node ${process.version}, record: 10 fields, payload ${payloadBytes} bytes, envelope ${sample.length} bytes, load average ${loadavg()[0].toFixed(2)}`,
 );
-const ours = measure(runConverter);
-console.log(
-  `JsonConverter (schemas.enable=true) serialize+deserialize: median ${fmt(ours.median)} (min ${fmt(ours.min)}, max ${fmt(ours.max)})`,
-);
-const base = measure(runBaseline);
-console.log(
-  `baseline JSON.parse(JSON.stringify(plain object)):       median ${fmt(base.median)} (min ${fmt(base.min)}, max ${fmt(base.max)})`,
-);
+for (const [name, fn] of [
+  ['JsonConverter (schemas.enable=true) serialize+deserialize', runConverter],
+  ['JsonConverter serialize only', runSerialize],
+  ['JsonConverter deserialize only', runDeserialize],
+  ['baseline JSON.parse(JSON.stringify(plain object))', runBaseline],
+]) {
+  const r = measure(fn);
+  console.log(`${name.padEnd(58)} median ${fmt(r.median)} (min ${fmt(r.min)}, max ${fmt(r.max)})`);
+}
 if (sink === -1) console.log(sink);

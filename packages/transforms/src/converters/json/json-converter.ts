@@ -58,9 +58,11 @@ export const ENVELOPE_MESSAGE =
 
 const SCHEMA_PREFIX = '{"schema":';
 const PAYLOAD_KEY = ',"payload":';
-const CLOSE_BYTES = Buffer.from('}', 'utf8');
-/** Scratch space to encode payloads into before copying them out (one thread, synchronous use only). */
-const SCRATCH = Buffer.allocUnsafe(256 * 1024);
+/** Node's Buffer method behind `write(s, offset, length, 'utf8')`, without the argument juggling. */
+interface Utf8Writer {
+  utf8Write(text: string, offset: number, length: number): number;
+}
+
 /** A small LRU map: the most recently used entries are kept. */
 class Lru<K, V> {
   readonly #map = new Map<K, V>();
@@ -134,12 +136,10 @@ export class JsonConverter implements Converter, HeaderConverter {
     // The envelope's head (`{"schema":...,"payload":`) is encoded once per schema; only the payload is encoded here.
     const payload = this.#payloadText(schema, value);
     const head = this.#envelopeHead(schema);
-    const max = payload.length * 3;
-    if (max > SCRATCH.length) return Buffer.concat([head, Buffer.from(payload, 'utf8'), CLOSE_BYTES]);
-    const written = SCRATCH.write(payload, 0, max, 'utf8');
-    const out = Buffer.allocUnsafe(head.length + written + 1);
-    head.copy(out, 0);
-    SCRATCH.copy(out, head.length, 0, written);
+    const length = Buffer.byteLength(payload, 'utf8');
+    const out = Buffer.allocUnsafe(head.length + length + 1);
+    out.set(head, 0);
+    (out as unknown as Utf8Writer).utf8Write(payload, head.length, length);
     out[out.length - 1] = 0x7d;
     return out;
   }

@@ -10,7 +10,7 @@ import {
 } from '@tributary/api';
 import { at, describeJson, NEED_EXACT, PathError } from './errors.js';
 import { RawNumber } from './exact-json.js';
-import { fromBase64 } from './json-text.js';
+import { fromBase64, shortBase64Int } from './json-text.js';
 import { expectedOf } from './json-writer.js';
 
 /**
@@ -231,6 +231,8 @@ export class JsonReader {
     const scale = decimalScale(schema);
     return (n) => {
       if (typeof n === 'string') {
+        const small = shortBase64Int(n);
+        if (small !== undefined) return new Decimal(BigInt(small), scale);
         const bytes = fromBase64(n);
         if (bytes === undefined || bytes.length === 0) {
           throw new PathError(`expected ${expectedOf(schema)} as base64 bytes or a number, got ${describeJson(n)}`);

@@ -14,7 +14,18 @@ const HEX = '0123456789ABCDEF';
  * surrogates) as `\uXXXX` with upper-case hex, everything else (other non-ASCII included) as is.
  */
 export function quote(s: string): string {
-  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
+  if (s.length < 24) {
+    // Short strings: a loop beats the regular expression's call overhead.
+    let plain = true;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) return `"${s}"`;
+  } else if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   let out = '"';
   let from = 0;
   for (let i = 0; i < s.length; i++) {
@@ -66,13 +77,26 @@ export function toBase64(bytes: Uint8Array): string {
  * BASE64 form of a Decimal's unscaled value. Values of up to 48 bits avoid BigInt arithmetic.
  */
 export function twosComplementBase64(v: bigint): string {
-  if (v >= -0x800000000000n && v < 0x800000000000n) {
-    const n = Number(v);
-    let len = 1;
-    while (len < 6 && (n < -(2 ** (8 * len - 1)) || n >= 2 ** (8 * len - 1))) len++;
-    const buf = Buffer.allocUnsafe(len);
-    buf.writeIntBE(n, 0, len);
-    return buf.toString('base64');
+  const n = Number(v);
+  if (n > -140737488355328 && n < 140737488355328) {
+    // |v| < 2^47: exact as a double, at most 6 bytes; encoded 3 bytes (4 characters) at a time.
+    const len =
+      n >= -128 && n < 128
+        ? 1
+        : n >= -32768 && n < 32768
+          ? 2
+          : n >= -8388608 && n < 8388608
+            ? 3
+            : n >= -2147483648 && n < 2147483648
+              ? 4
+              : n >= -549755813888 && n < 549755813888
+                ? 5
+                : 6;
+    const u = n < 0 ? n + 2 ** (8 * len) : n;
+    if (len <= 3) return base64Group(u * 2 ** (8 * (3 - len)), len);
+    const low = 2 ** (8 * (len - 3));
+    const hi = Math.floor(u / low);
+    return base64Group(hi, 3) + base64Group((u - hi * low) * 2 ** (8 * (6 - len)), len - 3);
   }
   const magnitude = v < 0n ? -v - 1n : v;
   const len = Math.floor(magnitude.toString(2).length / 8) + 1;
@@ -82,6 +106,43 @@ export function twosComplementBase64(v: bigint): string {
       .padStart(len * 2, '0'),
     'hex',
   ).toString('base64');
+}
+
+/** Four base64 characters for 24 bits holding `take` (1–3) bytes, padded with `=`. */
+function base64Group(bits: number, take: number): string {
+  const a = B64[(bits >>> 18) & 63]! + B64[(bits >>> 12) & 63]!;
+  if (take === 3) return a + B64[(bits >>> 6) & 63]! + B64[bits & 63]!;
+  return take === 2 ? `${a}${B64[(bits >>> 6) & 63]!}=` : `${a}==`;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_VALUES = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64_VALUES[B64.charCodeAt(i)] = i;
+
+/**
+ * The signed big-endian integer in a short standard base64 text (at most 8 characters, 6 bytes), or
+ * undefined when the text is not such base64. The BASE64 form of most Decimals, read without a Buffer.
+ */
+export function shortBase64Int(text: string): number | undefined {
+  const len = text.length;
+  if (len === 0 || len > 8 || len % 4 !== 0) return undefined;
+  const pad = text.charCodeAt(len - 1) === 0x3d ? (text.charCodeAt(len - 2) === 0x3d ? 2 : 1) : 0;
+  let value = 0;
+  for (let i = 0; i < len - pad; i++) {
+    const c = text.charCodeAt(i);
+    const d = c < 128 ? B64_VALUES[c]! : -1;
+    if (d < 0) return undefined;
+    value = value * 64 + d;
+  }
+  // Drop the filler bits of the padding; bits left over must be zero, as in strict decoders.
+  const extra = pad * 2;
+  const filler = value % 2 ** extra;
+  if (filler !== 0) return undefined;
+  value = (value - filler) / 2 ** extra;
+  const bytes = (len / 4) * 3 - pad;
+  if (bytes === 0) return undefined;
+  const half = 2 ** (8 * bytes - 1);
+  return value >= half ? value - 2 * half : value;
 }
 
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
