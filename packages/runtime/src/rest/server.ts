@@ -85,7 +85,6 @@ export class RestServer {
     this.app = fastify({
       // Our own access log below: fastify's would include request details we do not want in logs.
       logger: false,
-      disableRequestLogging: true,
       bodyLimit: maxBodyBytes,
       routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
       return503OnClosing: true,
