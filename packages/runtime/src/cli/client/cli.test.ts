@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -255,5 +255,41 @@ describe('tributary CLI client against a live worker', () => {
     }
     await expect(['connectors', 'delete', 'gen'], 3, undefined, /not found/);
     await expect(['connectors', 'list', '--json'], 0, /^\{\}$/m);
+  });
+});
+
+describe('tributary standalone prints its REST URL', () => {
+  it('serves the connectors given on the command line at the printed URL, and stops on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-cli-standalone-'));
+    const config = join(dir, 'gen.properties');
+    writeFileSync(config, 'name=cmdline-gen\nconnector.class=Generator\ntopic=t\nrate=5\n');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'standalone', '-o', `data.dir=${join(dir, 'data')}`, '-o', 'rest.port=0', '-o', 'log.level=warn', config],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      let stderr = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL printed: ${stderr}`)), 20_000);
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          const m = /REST API at (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+          if (m !== null) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+      });
+      const list = await run(['connectors', 'list', '--url', url], {});
+      assert.equal(list.code, 0, list.stderr);
+      assert.match(list.stdout, /^cmdline-gen\s+source\s/m);
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
