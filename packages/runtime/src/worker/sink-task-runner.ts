@@ -169,12 +169,22 @@ export class SinkTaskRunner extends TaskRunner {
     // A batch abandoned because the task is stopping is not committed: it is read again after restart.
     if (!(await this.#put(records))) return;
     const now = Date.now();
-    for (const m of messages) {
-      this.#current.set(`${m.topic}/${m.queue}`, { topic: m.topic, queue: m.queue, offset: m.offset + 1 });
-      const latency = now - m.timestamp;
-      if (latency >= 0) metrics.latencyMs.observe(latency);
+    const latency = metrics.latencyMs;
+    let previous: StoredMessage | null = null;
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
+      // A poll returns runs of one queue: record the next offset once per run, not per message.
+      if (previous !== null && (previous.queue !== m.queue || previous.topic !== m.topic)) this.#advance(previous);
+      previous = m;
+      const ms = now - m.timestamp;
+      if (ms >= 0) latency.observe(ms);
     }
+    if (previous !== null) this.#advance(previous);
     this.#recordsSinceFlush += messages.length;
+  }
+
+  #advance(last: StoredMessage): void {
+    this.#current.set(queueId(last), { topic: last.topic, queue: last.queue, offset: last.offset + 1 });
   }
 
   /** put with redelivery of the same batch on retriable errors (Kafka semantics: until it succeeds or the task stops). */
