@@ -8,7 +8,7 @@ import {
   Decimal,
   describeValue,
   type HeaderConverter,
-  type Headers,
+  Headers,
   type RawConfig,
   Schema,
   type SchemaAndValue,
@@ -30,16 +30,13 @@ abstract class SimpleConverter implements Converter, HeaderConverter {
   abstract toConnectData(topic: string, headers: Headers, bytes: Uint8Array | null): SchemaAndValue;
 
   fromConnectHeader(topic: string, _headerKey: string, schema: Schema | null, value: unknown): Uint8Array | null {
-    return this.fromConnectData(topic, EMPTY_HEADERS, schema, value);
+    return this.fromConnectData(topic, Headers.EMPTY, schema, value);
   }
 
   toConnectHeader(topic: string, _headerKey: string, bytes: Uint8Array | null): SchemaAndValue {
-    return this.toConnectData(topic, EMPTY_HEADERS, bytes);
+    return this.toConnectData(topic, Headers.EMPTY, bytes);
   }
 }
-
-// The simple converters never look at record headers.
-const EMPTY_HEADERS = undefined as unknown as Headers;
 
 /** Which number a fixed-width converter carries. */
 interface NumberKind {
