@@ -2,7 +2,7 @@
 // Converters benchmark (issue 2): JsonConverter with schemas, serialize + deserialize round trips of a
 // 10-field struct record of about 500 bytes of payload, on one core, next to the bare
 // JSON.parse(JSON.stringify(obj)) of an equivalent plain object.
-// Usage: npm run build && node bench/converters.mjs [--runs 7] [--seconds 1]
+// Usage: npm run build && node bench/converters.mjs [--runs 7] [--seconds 1] [--decimal-format NUMERIC]
 import { loadavg } from 'node:os';
 import { Decimal, Headers, Logical, Schema, SchemaBuilder, Struct } from '@tributary/api';
 import { JsonConverter } from '../packages/transforms/dist/converters/index.js';
@@ -14,6 +14,8 @@ const arg = (name, dflt) => {
 };
 const RUNS = arg('--runs', 7);
 const SECONDS = arg('--seconds', 1);
+const i = args.indexOf('--decimal-format');
+const DECIMAL_FORMAT = i >= 0 ? args[i + 1] : 'BASE64';
 
 const schema = SchemaBuilder.struct()
   .name('bench.customers.Value')
@@ -66,7 +68,7 @@ function plain(i) {
 const N = 256;
 const records = Array.from({ length: N }, (_, i) => record(i));
 const plains = Array.from({ length: N }, (_, i) => plain(i));
-const converter = new JsonConverter({ 'schemas.enable': true });
+const converter = new JsonConverter({ 'schemas.enable': true, 'decimal.format': DECIMAL_FORMAT });
 const sample = converter.fromConnectData('t', Headers.EMPTY, schema, records[0]);
 const payloadBytes = Buffer.byteLength(JSON.stringify(JSON.parse(Buffer.from(sample).toString()).payload));
 
@@ -115,7 +117,7 @@ function measure(fn) {
 
 const fmt = (x) => `${Math.round(x / 1000)}k/s`;
 console.log(
-  `node ${process.version}, record: 10 fields, payload ${payloadBytes} bytes, envelope ${sample.length} bytes, load average ${loadavg()[0].toFixed(2)}`,
+  `node ${process.version}, record: 10 fields, payload ${payloadBytes} bytes, envelope ${sample.length} bytes, decimal.format=${DECIMAL_FORMAT}, load average ${loadavg()[0].toFixed(2)}`,
 );
 for (const [name, fn] of [
   ['JsonConverter (schemas.enable=true) serialize+deserialize', runConverter],

@@ -408,6 +408,28 @@ describe('JsonConverter configuration and caches', () => {
     }
   });
 
+  test('a stream of numeric Decimals stays exact once the converter parses its payloads exactly', () => {
+    const c = new JsonConverter({ 'decimal.format': 'NUMERIC' });
+    const s = Logical.decimal(20);
+    for (const text of ['1.5', '0.10000000000000000001', '12345678901234567890.12345678901234567890', '-3']) {
+      const value = Decimal.parse(text).withScale(20);
+      const back = c.toConnectData('t', H, c.fromConnectData('t', H, s, value));
+      assert.ok(valueEquals(back.value, value), `${text} read as ${String(back.value)}`);
+    }
+  });
+
+  test('bad bytes after a cached schema are reported from the whole input', () => {
+    const c = new JsonConverter();
+    c.toConnectData('t', H, envelope('{"type":"string","optional":false}', '"ok"'));
+    const bad = Buffer.concat([
+      bytes('{"schema":{"type":"string","optional":false},"payload":"a'),
+      Buffer.of(0xc3),
+      bytes('"}'),
+    ]);
+    rejects(() => c.toConnectData('t', H, bad), /invalid UTF-8 at byte offset 57/);
+    rejects(() => c.toConnectData('t', H, envelope('{"type":"string","optional":false}', '"a"x')), /column 59/);
+  });
+
   test('works as a header converter', () => {
     const b = withSchemas.fromConnectHeader('t', 'h', Schema.INT64, 5n);
     assert.equal(text(b), '{"schema":{"type":"int64","optional":false},"payload":5}');

@@ -114,6 +114,8 @@ export class JsonConverter implements Converter, HeaderConverter {
   /** `{"schema":` + the last schema text read + `,"payload":`, as bytes. */
   #lastHead: Buffer | undefined;
   readonly #heads = new WeakMap<Schema, Buffer>();
+  /** Schemas whose payloads hold numbers JSON.parse may round (numeric Decimals, int64 beyond 2^53). */
+  readonly #exactSchemas = new WeakSet<Schema>();
   #lastSchema: Schema | undefined;
 
   /**
@@ -240,14 +242,9 @@ export class JsonConverter implements Converter, HeaderConverter {
     const text = buf.toString('utf8', start, end - 1);
     // Malformed UTF-8 or JSON: the general path reports it with its position in the whole input.
     if (text.indexOf('\ufffd') >= 0 && firstInvalidUtf8(buf.subarray(start, end - 1)) >= 0) return undefined;
-    let node: unknown;
-    try {
-      node = JSON.parse(text);
-    } catch {
-      return undefined;
-    }
     const schema = this.#lastSchema ?? null;
-    return { schema, value: this.#convert(schema, { node, exact: false }, text, 0, text.length) };
+    const parsed = this.#parsePayload(schema, text, 0, text.length);
+    return parsed === undefined ? undefined : { schema, value: this.#convert(schema, parsed, text, 0, text.length) };
   }
 
   /**
@@ -277,13 +274,23 @@ export class JsonConverter implements Converter, HeaderConverter {
     while (end > start && isWhitespace(text.charCodeAt(end - 1))) end--;
     if (text.charCodeAt(end - 1) !== 0x7d) return undefined;
     end--;
-    let node: unknown;
+    const parsed = this.#parsePayload(schema, text, start, end);
+    return parsed === undefined ? undefined : { schema, value: this.#convert(schema, parsed, text, start, end) };
+  }
+
+  /**
+   * A payload parsed with JSON.parse, or with the exact parser for schemas whose payloads needed it before
+   * (numeric Decimals: every record would otherwise be parsed twice). Undefined on a syntax error.
+   */
+  #parsePayload(schema: Schema | null, text: string, start: number, end: number): Parsed | undefined {
     try {
-      node = JSON.parse(text.slice(start, end));
-    } catch {
-      return undefined;
+      if (schema !== null && this.#exactSchemas.has(schema))
+        return { node: parseJsonExact(text, start, end), exact: true };
+      return { node: JSON.parse(start === 0 && end === text.length ? text : text.slice(start, end)), exact: false };
+    } catch (e) {
+      if (e instanceof SyntaxError || e instanceof JsonSyntaxError) return undefined;
+      throw e;
     }
-    return { schema, value: this.#convert(schema, { node, exact: false }, text, start, end) };
   }
 
   /** The general path: parse the whole input, check the envelope, convert. */
@@ -378,6 +385,7 @@ export class JsonConverter implements Converter, HeaderConverter {
       } catch (e) {
         if (e !== NEED_EXACT || parsed.exact) throw e;
       }
+      if (schema !== null) this.#exactSchemas.add(schema);
       let node = this.#parseExact(text, start, end);
       if (envelope) node = (node as { payload: unknown }).payload;
       this.#reader.exact = true;
