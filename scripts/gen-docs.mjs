@@ -4,8 +4,7 @@
 // written only when their content changed. Usage: node scripts/gen-docs.mjs [--check]
 //   --check   write nothing; exit 1 listing the files that are stale
 // Needs the build (`npm run build`): it reads the compiled packages.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,19 +19,7 @@ const GENERATED =
  * @returns a map from the path relative to the repository root to the file's content
  */
 export function renderDocs(api, runtime) {
-  const files = renderRaw(api, runtime);
-  for (const [path, content] of files) files.set(path, formatMarkdown(path, content));
-  return files;
-}
-
-const BIOME = join(ROOT, 'node_modules', '.bin', 'biome');
-
-/** The content as `biome format` writes it (unchanged when Biome is not installed). */
-function formatMarkdown(path, content) {
-  if (!existsSync(BIOME)) return content;
-  const r = spawnSync(BIOME, ['format', `--stdin-file-path=${path}`], { input: content, encoding: 'utf8', cwd: ROOT });
-  if (r.status !== 0) throw new Error(`biome format ${path} failed: ${r.stderr}`);
-  return r.stdout;
+  return renderRaw(api, runtime);
 }
 
 function renderRaw(api, runtime) {
