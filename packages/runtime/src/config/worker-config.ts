@@ -216,7 +216,10 @@ export function parseWorkerConfig(raw: Readonly<FlatConfig>, base = process.cwd(
     strict: true,
     subject: 'Worker configuration (broker.embedded.*)',
   });
-  const workerId = parsed['worker.id'] !== '' ? parsed['worker.id'] : `${hostname()}:${parsed['rest.port']}`;
+  // With rest.port=0 the port is only known after binding; the pid keeps ids unique on one host then.
+  const port = parsed['rest.port'];
+  const workerId =
+    parsed['worker.id'] !== '' ? parsed['worker.id'] : `${hostname()}:${port === 0 ? `pid-${process.pid}` : port}`;
   return Object.freeze({
     ...parsed,
     workerId,

@@ -213,6 +213,7 @@ export class StandaloneHerder implements Herder {
       await this.#stopConnectorAndTasks(name);
       await this.#o.configStore.removeConnector(name);
       await this.#o.statusStore.remove(name);
+      this.#o.worker.forgetMetrics(name);
       // Source offsets are kept, as in Kafka: a connector recreated with the same name resumes.
     });
   }
@@ -257,6 +258,7 @@ export class StandaloneHerder implements Herder {
       // As in Kafka, a stopped connector has no tasks.
       await this.#o.configStore.putTaskConfigs(name, []);
       await this.#o.statusStore.removeTasksFrom(name, 0);
+      this.#o.worker.forgetMetrics(name, 0);
       this.#connectorStatus(name, 'STOPPED');
     });
   }
@@ -269,7 +271,7 @@ export class StandaloneHerder implements Herder {
       const tasks = request.includeTasks
         ? status.tasks.filter((t) => !request.onlyFailed || t.state === 'FAILED').map((t) => t.id)
         : [];
-      if (stored.targetState === 'STOPPED') return request.includeTasks ? status : null;
+      if (stored.targetState === 'STOPPED') return request.includeTasks || request.onlyFailed ? status : null;
       if (restartConnector) this.#connectorStatus(name, 'RESTARTING');
       for (const t of tasks) this.#taskStatus(name, t, 'RESTARTING');
       const pending = request.includeTasks || request.onlyFailed ? await this.connectorStatus(name) : null;
@@ -508,6 +510,7 @@ export class StandaloneHerder implements Herder {
     if (changed) {
       await this.#o.configStore.putTaskConfigs(name, configs);
       await this.#o.statusStore.removeTasksFrom(name, configs.length);
+      this.#o.worker.forgetMetrics(name, configs.length);
     }
     this.#startTasks(
       name,

@@ -305,6 +305,15 @@ export class Worker {
     return this.#tasks.get(taskKey(connector, task))?.runner.state;
   }
 
+  /**
+   * Drops metrics of a connector that no longer exists (`taskCount` undefined), or of its tasks numbered
+   * `taskCount` and above (fewer tasks after a reconfiguration or a stop).
+   */
+  forgetMetrics(connector: string, taskCount?: number): void {
+    if (taskCount === undefined) this.#o.metrics.removeConnector(connector);
+    else this.#o.metrics.removeTasksFrom(connector, taskCount);
+  }
+
   /** Stops everything: tasks first (flush, commit), then connectors. */
   async stop(): Promise<void> {
     await Promise.all([...new Set([...this.#tasks.values()].map((t) => t.connector))].map((c) => this.stopTasks(c)));
