@@ -225,3 +225,47 @@ describe('ConfigSpec', () => {
     assert.match(nonEmpty().check([]) ?? '', /non-empty/);
   });
 });
+
+describe('ConfigSpec cross-field checks', () => {
+  const s = ConfigSpec.create()
+    .list('topics', { doc: '', default: [] })
+    .string('topics.regex', { doc: '', default: '' })
+    .check((c) =>
+      c.topics.length > 0 === (c['topics.regex'] !== '')
+        ? { topics: ['Set exactly one of topics and topics.regex'] }
+        : undefined,
+    )
+    .int('after', { doc: 'defined after the check', default: 1 });
+
+  it('runs after per-field parsing, in parse and validate, reported under a key', () => {
+    assert.doesNotThrow(() => s.parse({ topics: 'a' }));
+    assert.throws(
+      () => s.parse({}),
+      (e: unknown) => e instanceof ConfigError && /topics: Set exactly one/.test(e.message),
+    );
+    const v = s.validate({ topics: 'a', 'topics.regex': 'b' });
+    assert.equal(v.errorCount, 1);
+    assert.deepEqual(v.fields.find((f) => f.name === 'topics')?.errors, ['Set exactly one of topics and topics.regex']);
+    assert.deepEqual(s.errors({}), { topics: ['Set exactly one of topics and topics.regex'] });
+  });
+
+  it('are kept by extend and defining more fields, and dropped by without', () => {
+    assert.throws(
+      () => s.extend(ConfigSpec.create().string('x', { doc: '', default: '' })).parse({}),
+      /Set exactly one/,
+    );
+    assert.doesNotThrow(() => s.without('after').parse({}));
+  });
+
+  it('skips checks while fields are invalid on their own', () => {
+    assert.throws(
+      () => s.parse({ after: 'x' }),
+      (e: unknown) => e instanceof ConfigError && Object.keys(e.fieldErrors).join() === 'after',
+    );
+  });
+
+  it('trims string values as Kafka does', () => {
+    assert.equal(s.parse({ topics: 'a', 'topics.regex': '' })['topics.regex'], '');
+    assert.equal(ConfigSpec.create().string('s', { doc: '' }).parse({ s: '  x  ' }).s, 'x');
+  });
+});

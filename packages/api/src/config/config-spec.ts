@@ -112,12 +112,20 @@ type With<T, N extends string, V> = T & { readonly [K in N]: V };
  * const config = SPEC.parse(raw); // Readonly<{ file: string; 'batch.size': number }>, or ConfigError
  * ```
  */
+/** A rule over several fields of a parsed config: returns per-key messages (empty or undefined = valid). */
+export type CrossFieldCheck<T> = (config: Readonly<T>) => FieldErrors | undefined;
+
+type StoredCheck = { readonly run: (config: object) => FieldErrors | undefined };
+
 export class ConfigSpec<T extends object = {}> {
   readonly #fields: readonly FieldDef[];
   readonly #byKey: ReadonlyMap<string, FieldDef>;
+  // Stored untyped so that ConfigSpec<T> stays assignable to ConfigSpec<object> (checks are contravariant).
+  readonly #checks: readonly StoredCheck[];
 
-  private constructor(fields: readonly FieldDef[]) {
+  private constructor(fields: readonly FieldDef[], checks: readonly StoredCheck[] = []) {
     this.#fields = fields;
+    this.#checks = checks;
     const byKey = new Map<string, FieldDef>();
     for (const f of fields) {
       for (const key of [f.name, ...f.aliases]) byKey.set(key, f);
@@ -195,13 +203,27 @@ export class ConfigSpec<T extends object = {}> {
     return this.#define(name, 'class', opts);
   }
 
-  /** A spec with every field of this one and of `other` (other's fields win on a name clash). */
-  extend<U extends object>(other: ConfigSpec<U>): ConfigSpec<T & U> {
-    const names = new Set(other.fields.map((f) => f.name));
-    return new ConfigSpec([...this.#fields.filter((f) => !names.has(f.name)), ...other.fields]);
+  /**
+   * Adds a rule over several fields (e.g. "exactly one of topics and topics.regex"), run by `parse`,
+   * `validate` and `errors` once every field parsed on its own; its messages are reported per key.
+   */
+  check(rule: CrossFieldCheck<T>): ConfigSpec<T> {
+    return new ConfigSpec<T>(this.#fields, [
+      ...this.#checks,
+      { run: rule as (config: object) => FieldErrors | undefined },
+    ]);
   }
 
-  /** A spec without the named fields (typing keeps them; use for docs and validation of subsets). */
+  /** A spec with every field of this one and of `other` (other's fields win on a name clash) and both sets of checks. */
+  extend<U extends object>(other: ConfigSpec<U>): ConfigSpec<T & U> {
+    const names = new Set(other.fields.map((f) => f.name));
+    return new ConfigSpec<T & U>(
+      [...this.#fields.filter((f) => !names.has(f.name)), ...other.fields],
+      [...this.#checks, ...other.#checks],
+    );
+  }
+
+  /** A spec without the named fields and without cross-field checks (use for docs and validation of subsets). */
   without(...names: string[]): ConfigSpec<T> {
     const drop = new Set(names);
     return new ConfigSpec(this.#fields.filter((f) => !drop.has(f.name)));
@@ -220,6 +242,7 @@ export class ConfigSpec<T extends object = {}> {
       if (result.errors.length > 0) errors[field.name] = result.errors;
       else out[field.name] = result.value;
     }
+    if (Object.keys(errors).length === 0) this.#runChecks(out, errors);
     if (options.strict) {
       for (const key of this.#unknownKeys(raw, options)) errors[key] = [this.#unknownKeyMessage(key)];
     }
@@ -234,15 +257,27 @@ export class ConfigSpec<T extends object = {}> {
   validate(raw: RawConfig, options: Omit<ParseOptions, 'subject'> = {}): ConfigValidation {
     const fields: FieldValidation[] = [];
     let errorCount = 0;
+    const parsed: Record<string, unknown> = {};
     for (const field of this.#fields) {
       const result = this.#parseField(field, raw);
       errorCount += result.errors.length;
+      parsed[field.name] = result.value;
       fields.push({
         name: field.name,
         value: result.errors.length > 0 ? rawValue(field, raw) : result.value,
         errors: result.errors,
         recommendedValues: field.enumValues ?? (field.type === 'boolean' ? ['true', 'false'] : []),
       });
+    }
+    if (errorCount === 0) {
+      const crossErrors: Record<string, string[]> = {};
+      this.#runChecks(parsed, crossErrors);
+      for (const [key, messages] of Object.entries(crossErrors)) {
+        const i = fields.findIndex((f) => f.name === key);
+        errorCount += messages.length;
+        if (i >= 0) fields[i] = { ...fields[i]!, errors: [...fields[i]!.errors, ...messages] };
+        else fields.push({ name: key, value: raw[key], errors: messages, recommendedValues: [] });
+      }
     }
     const unknownKeys = this.#unknownKeys(raw, options);
     if (options.strict) errorCount += unknownKeys.length;
@@ -305,7 +340,7 @@ export class ConfigSpec<T extends object = {}> {
       defaultValue = null;
     }
     const field: FieldDef = Object.freeze({ ...partial, defaultValue });
-    return new ConfigSpec<U>(Object.freeze([...this.#fields, field]));
+    return new ConfigSpec<U>(Object.freeze([...this.#fields, field]), this.#checks);
   }
 
   #parseField(field: FieldDef, raw: RawConfig): { value: unknown; errors: string[] } {
@@ -337,6 +372,14 @@ export class ConfigSpec<T extends object = {}> {
     return { value: parsed.ok, errors };
   }
 
+  #runChecks(config: object, errors: Record<string, string[]>): void {
+    for (const rule of this.#checks) {
+      for (const [key, messages] of Object.entries(rule.run(config) ?? {})) {
+        if (messages.length > 0) errors[key] = [...(errors[key] ?? []), ...messages];
+      }
+    }
+  }
+
   #unknownKeys(raw: RawConfig, options: Pick<ParseOptions, 'allowKeys'>): string[] {
     return Object.keys(raw).filter((k) => !this.#byKey.has(k) && !(options.allowKeys?.(k) ?? false));
   }
@@ -362,7 +405,8 @@ function parseValue(field: FieldDef, raw: unknown): ParseResult {
   switch (field.type) {
     case 'string':
     case 'class': {
-      if (typeof raw === 'string') return { ok: field.type === 'class' ? raw.trim() : raw };
+      // Kafka's ConfigDef trims string values too.
+      if (typeof raw === 'string') return { ok: raw.trim() };
       if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'bigint') return { ok: String(raw) };
       return bad(`Expected a string but it was ${typeName(raw)}`);
     }

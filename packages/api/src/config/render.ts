@@ -17,7 +17,10 @@ const JSON_TYPES: Readonly<Record<FieldDef['type'], string>> = {
  * Renders a spec as Markdown: one table per group with each key's type, default, valid values,
  * importance and description. Password defaults are shown as `[hidden]`.
  */
-export function specToMarkdown(spec: ConfigSpec<object>, options: { title?: string; intro?: string } = {}): string {
+export function specToMarkdown<T extends object>(
+  spec: ConfigSpec<T>,
+  options: { title?: string; intro?: string } = {},
+): string {
   const lines: string[] = [];
   if (options.title !== undefined) lines.push(`# ${options.title}`, '');
   if (options.intro !== undefined) lines.push(options.intro, '');
@@ -50,8 +53,8 @@ export function specToMarkdown(spec: ConfigSpec<object>, options: { title?: stri
  * Renders a spec as a JSON Schema (draft 2020-12) object for editors and UIs. Password fields are
  * `writeOnly` and their defaults omitted.
  */
-export function specToJsonSchema(
-  spec: ConfigSpec<object>,
+export function specToJsonSchema<T extends object>(
+  spec: ConfigSpec<T>,
   options: { title?: string; description?: string } = {},
 ): Record<string, unknown> {
   const properties: Record<string, unknown> = {};

@@ -4,6 +4,8 @@ import type { Field, Schema } from './schema.js';
 import { valueEquals } from './schema.js';
 import { describeValue, validateValue } from './validate.js';
 
+const TRUSTED: unique symbol = Symbol('trusted');
+
 /**
  * A value of a struct schema: one slot per field, in schema order. `put` validates each value against its
  * field's schema; {@link validate} checks that every required field is set.
@@ -13,20 +15,26 @@ export class Struct {
   readonly #values: unknown[];
 
   /** @throws SchemaError unless `schema` is a struct schema. */
-  constructor(schema: Schema) {
+  constructor(schema: Schema, token?: typeof TRUSTED, values?: unknown[]) {
     if (schema.type !== 'struct') throw new SchemaError(`a Struct needs a struct schema, got ${schema.describe()}`);
     this.schema = schema;
-    this.#values = new Array<unknown>(schema.fields.length).fill(null);
+    // Only Struct.trusted (which holds the module-private token) may hand over an array.
+    this.#values =
+      token === TRUSTED && values !== undefined ? values : new Array<unknown>(schema.fields.length).fill(null);
   }
 
   /**
-   * Wraps values that the caller guarantees are valid for `schema`, in field order, without checking them.
-   * For converters and transforms on hot paths that have validated their input already.
+   * Wraps values that the caller guarantees are valid for `schema`, one per field in field order (null for
+   * unset), without checking or copying them: the struct takes ownership of the array. For converters and
+   * transforms on hot paths that have validated their input already.
    */
   static trusted(schema: Schema, values: unknown[]): Struct {
-    const s = new Struct(schema);
-    for (let i = 0; i < values.length; i++) s.#values[i] = values[i];
-    return s;
+    if (values.length !== schema.fields.length) {
+      const padded = new Array<unknown>(schema.fields.length).fill(null);
+      for (let i = 0; i < Math.min(values.length, padded.length); i++) padded[i] = values[i] ?? null;
+      values = padded;
+    }
+    return new Struct(schema, TRUSTED, values);
   }
 
   /** The value of a field, or the field's default when the value is null. @throws SchemaError on an unknown field. */
