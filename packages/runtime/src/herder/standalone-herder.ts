@@ -1,22 +1,19 @@
-import type { Logger } from '@tributary/api';
 import {
   AlreadyExistsError,
   ConfigError,
   type ConnectorConfig,
   errorTrace,
   IllegalStateError,
-  type JsonMap,
+  type Logger,
   NotFoundError,
   type PluginRegistry,
 } from '@tributary/api';
 import type { Broker } from '../broker/broker.js';
 import {
-  configKeyInfo,
   normalizeConnectorConfig,
   type ParsedConnectorConfig,
   parseConnectorConfig,
   sinkGroupId,
-  validateConnectorConfig,
 } from '../config/connector-config.js';
 import { keepHiddenSecrets, maskConfig, passwordKeys } from '../config/masking.js';
 import type { ConfigStore, OffsetStore, StatusEntry, StatusStore } from '../storage/stores.js';
@@ -40,6 +37,17 @@ import type {
   TaskStatusEntry,
 } from './entities.js';
 import type { Herder } from './herder.js';
+import {
+  describePlugins,
+  notStoppedMessage,
+  OFFSETS_ALTERED,
+  OFFSETS_RESET,
+  parseSinkOffset,
+  parseSourceOffset,
+  pluginConfigKeys,
+  sameConfig,
+  validateWithConnector,
+} from './herder-support.js';
 
 export interface StandaloneHerderOptions {
   readonly worker: Worker;
@@ -330,13 +338,13 @@ export class StandaloneHerder implements Herder {
         const toSet = entries.filter((e): e is typeof e & { offset: number } => e.offset !== null);
         if (toReset.length > 0) await this.#o.broker.deleteGroupOffsets(group, toReset);
         if (toSet.length > 0) await this.#o.broker.commitGroupOffsets(group, toSet);
-        return 'The offsets for this connector have been altered successfully';
+        return OFFSETS_ALTERED;
       }
       const entries = offsets.map(parseSourceOffset);
       const connector = parsed.plugin.createConnector();
       await connector.alterOffsets?.(stored.config, entries);
       await this.#o.offsetStore.set(name, entries);
-      return 'The offsets for this connector have been altered successfully';
+      return OFFSETS_ALTERED;
     });
   }
 
@@ -354,7 +362,7 @@ export class StandaloneHerder implements Herder {
         );
         await this.#o.offsetStore.clear(name);
       }
-      return 'The offsets for this connector have been reset successfully';
+      return OFFSETS_RESET;
     });
   }
 
@@ -368,34 +376,16 @@ export class StandaloneHerder implements Herder {
     await this.#o.statusStore.resetActiveTopics(name);
   }
 
-  async validateConnectorConfig(config: ConnectorConfig): Promise<ConfigInfos> {
-    const normalized = normalizeConnectorConfig(config);
-    const infos = validateConnectorConfig(this.#o.registry, normalized);
-    const className = normalized['connector.class'];
-    const plugin = className === undefined ? undefined : this.#o.registry.find(className);
-    if (plugin === undefined || (plugin.kind !== 'source' && plugin.kind !== 'sink') || infos.error_count > 0)
-      return infos;
-    const extra = (await plugin.createConnector().validate?.(normalized)) ?? {};
-    if (Object.keys(extra).length === 0) return infos;
-    let added = 0;
-    const configs = infos.configs.map((c) => {
-      const more = extra[c.value.name];
-      if (more === undefined) return c;
-      added += more.length;
-      return { definition: c.definition, value: { ...c.value, errors: [...c.value.errors, ...more] } };
-    });
-    return { ...infos, configs, error_count: infos.error_count + added };
+  validateConnectorConfig(config: ConnectorConfig): Promise<ConfigInfos> {
+    return validateWithConnector(this.#o.registry, config);
   }
 
   plugins(connectorsOnly: boolean): PluginDescription[] {
-    const kinds = connectorsOnly
-      ? (['source', 'sink'] as const)
-      : (['source', 'sink', 'converter', 'header_converter', 'transformation', 'predicate'] as const);
-    return this.#o.registry.list(...kinds).map((p) => ({ class: p.name, type: p.kind, version: p.version }));
+    return describePlugins(this.#o.registry, connectorsOnly);
   }
 
   pluginConfig(plugin: string): ConfigKeyInfo[] {
-    return this.#o.registry.require(plugin).spec.fields.map((f) => configKeyInfo(f));
+    return pluginConfigKeys(this.#o.registry, plugin);
   }
 
   async cluster(): Promise<ClusterView> {
@@ -430,9 +420,7 @@ export class StandaloneHerder implements Herder {
   #requireStopped(name: string) {
     const stored = this.#require(name);
     if (stored.targetState !== 'STOPPED' || this.#o.worker.isRunningConnector(name)) {
-      throw new IllegalStateError(
-        `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
-      );
+      throw new IllegalStateError(notStoppedMessage(name));
     }
     return stored;
   }
@@ -583,52 +571,4 @@ export class StandaloneHerder implements Herder {
   #logStoreError(e: unknown): void {
     this.#o.logger.error('Writing worker state failed', { error: errorTrace(e) });
   }
-}
-
-/** Parses one source offset of a REST body: `{partition: {...}, offset: {...} | null}`. */
-function parseSourceOffset(entry: ConnectorOffset, index: number): { partition: JsonMap; offset: JsonMap | null } {
-  if (!isObject(entry) || !isObject(entry.partition)) {
-    throw new ConfigError(`offsets[${index}]: each entry needs a 'partition' object`, {
-      offsets: [`entry ${index} has no partition object`],
-    });
-  }
-  if (entry.offset !== null && !isObject(entry.offset)) {
-    throw new ConfigError(`offsets[${index}]: 'offset' must be an object or null`, {
-      offsets: [`entry ${index} has a bad offset`],
-    });
-  }
-  return { partition: entry.partition, offset: entry.offset };
-}
-
-/** Parses one sink offset in Kafka's format: `{partition: {kafka_topic, kafka_partition}, offset: {kafka_offset} | null}`. */
-function parseSinkOffset(
-  entry: ConnectorOffset,
-  index: number,
-): { topic: string; queue: number; offset: number | null } {
-  const p = isObject(entry) && isObject(entry.partition) ? entry.partition : null;
-  const topic = p?.kafka_topic;
-  const queue = p?.kafka_partition;
-  if (typeof topic !== 'string' || topic === '' || typeof queue !== 'number' || !Number.isInteger(queue) || queue < 0) {
-    throw new ConfigError(
-      `offsets[${index}]: a sink offset's partition must be {"kafka_topic": "<topic>", "kafka_partition": <queue number>}`,
-      { offsets: [`entry ${index} has a bad partition`] },
-    );
-  }
-  if (entry.offset === null) return { topic, queue, offset: null };
-  const o = isObject(entry.offset) ? entry.offset.kafka_offset : undefined;
-  if (typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0) {
-    throw new ConfigError(`offsets[${index}]: a sink offset must be {"kafka_offset": <non-negative integer>} or null`, {
-      offsets: [`entry ${index} has a bad offset`],
-    });
-  }
-  return { topic, queue, offset: o };
-}
-
-function sameConfig(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
-}
-
-function isObject(value: unknown): value is JsonMap {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
