@@ -52,7 +52,10 @@ describe('bulk actions', () => {
   });
 
   it('uses topic+queue+offset ids with key.ignore=true (and for topics in topic.key.ignore)', () => {
-    assert.equal(action(builder({ 'key.ignore': 'true' }).build(record(row(1, '1.00'), ROW, null))).id, 'Shop.Orders+2+7');
+    assert.equal(
+      action(builder({ 'key.ignore': 'true' }).build(record(row(1, '1.00'), ROW, null))).id,
+      'Shop.Orders+2+7',
+    );
     assert.equal(
       action(builder({ 'topic.key.ignore': 'Shop.Orders' }).build(record(row(1, '1.00'), ROW))).id,
       'Shop.Orders+2+7',
