@@ -57,7 +57,10 @@ async function gate(): Promise<string | false> {
 
 const skip = await gate();
 
-async function os(method: string, path: string, body?: unknown): Promise<{ status: number; text: string; json: any }> {
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers of the server, read field by field in assertions.
+type Json = any;
+
+async function os(method: string, path: string, body?: unknown): Promise<{ status: number; text: string; json: Json }> {
   const res = await fetch(`${OS_URL}${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
@@ -74,12 +77,12 @@ async function os(method: string, path: string, body?: unknown): Promise<{ statu
 }
 
 /** Every document of an index, as {_id: _source}, after a refresh. */
-async function documents(index: string): Promise<Record<string, any>> {
+async function documents(index: string): Promise<Record<string, Json>> {
   await os('POST', `/${index}/_refresh`);
   const res = await os('POST', `/${index}/_search`, { size: 10_000, query: { match_all: {} } });
   if (res.status === 404) return {};
   assert.equal(res.status, 200, res.text);
-  const out: Record<string, any> = {};
+  const out: Record<string, Json> = {};
   for (const hit of res.json.hits.hits) out[hit._id] = hit._source;
   return out;
 }
@@ -123,7 +126,7 @@ const KEY = SchemaBuilder.struct().name('it.Key').field('id', Schema.INT32).buil
 const key = (id: number) => new Struct(KEY).put('id', id);
 
 /** A proxy in front of OpenSearch: `plan` answers a request itself or returns null to pass it on. */
-class Proxy {
+class FaultProxy {
   readonly seen: Array<{ method: string; url: string; body: string }> = [];
   #server: Server | undefined;
   plan: (req: { method: string; url: string; body: string; n: number }) =>
@@ -424,7 +427,7 @@ describe('ElasticsearchSink against OpenSearch', { skip, timeout: 120_000 }, () 
   });
 
   describe('through a proxy that throttles', () => {
-    const proxy = new Proxy();
+    const proxy = new FaultProxy();
     let proxyUrl = '';
     before(async () => {
       proxyUrl = await proxy.start();
