@@ -1,5 +1,5 @@
-// Producer and name-server client logic (retries, failover, caching, batch grouping) against scripted
-// frame servers. The real broker is exercised by rocketmq.integration.test.ts.
+// Producer, pull-consumer and name-server client logic (retries, failover, caching, batch grouping and
+// splitting, long-poll timeouts) against scripted frame servers. The real broker is exercised by rocketmq.integration.test.ts.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
@@ -71,9 +71,9 @@ after(async () => {
   closeFrameServer(broker);
 });
 
-function newClient() {
+function newClient(options: { requestTimeoutMs?: number } = {}) {
   // the first name server is down: requests fail over to the second
-  const c = new RocketMQClient({ nameServer: `${deadAddress};${ns.address}`, connectTimeoutMs: 500 });
+  const c = new RocketMQClient({ nameServer: `${deadAddress};${ns.address}`, connectTimeoutMs: 500, ...options });
   clients.push(c);
   return c;
 }
@@ -172,4 +172,77 @@ test('a route the name server briefly forgets (broker restart) is kept; forget()
   client.nameServer.forget('flaky');
   await assert.rejects(client.nameServer.getRoute('flaky'), TopicNotFoundError);
   await assert.rejects(client.nameServer.getRoute('missing'), TopicNotFoundError);
+});
+
+test("sendBatch splits by encoded size (properties included) and sends one queue's requests in order", async () => {
+  const client = newClient();
+  const events: string[] = [];
+  const saved = broker.onFrame;
+  const offsets = new Map<string, number>();
+  broker.onFrame = (cmd, s) => {
+    if (cmd.code !== RequestCode.SEND_BATCH_MESSAGE) return saved(cmd, s);
+    const entries = decodeBatch(cmd.body!);
+    const queue = cmd.extFields!.e!;
+    const first = entries[0]!.body.toString();
+    events.push(`recv ${queue}:${first}`);
+    const base = offsets.get(queue) ?? 0;
+    offsets.set(queue, base + entries.length);
+    // The first request of queue 1 is answered late: the next one of queue 1 must wait for it.
+    setTimeout(
+      () => {
+        events.push(`ack ${queue}:${first}`);
+        respond(s, cmd, 0, { queueId: queue, queueOffset: String(base), msgId: 'X' });
+      },
+      first === 'm0' ? 300 : 0,
+    );
+  };
+  try {
+    const big = 'p'.repeat(500);
+    const messages = Array.from({ length: 6 }, (_, i) => ({
+      body: Buffer.from(`m${i}`),
+      properties: { big },
+      queue: { queueId: 1 },
+    }));
+    messages.push({ body: Buffer.from('other'), properties: { big }, queue: { queueId: 2 } });
+    const before = broker.received.length;
+    const acks = await client.producer({ maxBatchBytes: 2000 }).sendBatch('t4', messages);
+    const reqs = broker.received.slice(before).filter((c) => c.code === RequestCode.SEND_BATCH_MESSAGE);
+    assert.ok(
+      reqs.every((r) => r.body!.length <= 2000),
+      `request bodies ${reqs.map((r) => r.body!.length)} within maxBatchBytes`,
+    );
+    assert.equal(reqs.filter((r) => r.extFields?.e === '1').length, 2, 'six ~580-byte entries: two requests');
+    assert.ok(events.indexOf('recv 2:other') < events.indexOf('ack 1:m0'), 'another queue does not wait');
+    const secondOfQueue1 = events.findIndex((e) => e.startsWith('recv 1:') && e !== 'recv 1:m0');
+    assert.ok(secondOfQueue1 > events.indexOf('ack 1:m0'), `queue 1 in order: ${events.join(', ')}`);
+    const q1 = acks.slice(0, 6).map((a) => a.queueOffset);
+    assert.deepEqual(
+      q1.map((o) => o - q1[0]!),
+      [0, 1, 2, 3, 4, 5],
+      'acks of one queue follow the input order',
+    );
+  } finally {
+    broker.onFrame = saved;
+  }
+});
+
+test('a long-polling pull outlives the request timeout while the broker holds it (5 s hold check)', async () => {
+  const client = newClient({ requestTimeoutMs: 300 });
+  const saved = broker.onFrame;
+  broker.onFrame = (cmd, s) => {
+    if (cmd.code !== RequestCode.PULL_MESSAGE) return saved(cmd, s);
+    // As the broker's PullRequestHoldService: "nothing new" at its next check, well after maxWaitMs.
+    setTimeout(
+      () => respond(s, cmd, 19, { nextBeginOffset: '0', minOffset: '0', maxOffset: '0', suggestWhichBrokerId: '0' }),
+      1000,
+    );
+  };
+  try {
+    const consumer = client.consumer({ group: 'g' });
+    const [queue] = await consumer.queues('t5');
+    const r = await consumer.pull(queue!, 0, { maxWaitMs: 100 });
+    assert.equal(r.status, 'NO_NEW_MSG');
+  } finally {
+    broker.onFrame = saved;
+  }
 });

@@ -33,6 +33,8 @@ export interface BatchMessage extends OutgoingMessage {
 }
 
 const SYSTEM_KEYS = new Set<string>([MessageConst.TAGS, MessageConst.KEYS, MessageConst.UNIQ_KEY, MessageConst.WAIT]);
+/** Bytes of one batch entry besides its body and properties (see encodeBatch). */
+const BATCH_ENTRY_OVERHEAD = 22;
 
 /**
  * Sends messages with SEND_MESSAGE_V2 (one) and SEND_BATCH_MESSAGE (many). Every call may be in flight
@@ -99,9 +101,11 @@ export class Producer {
   /**
    * Sends many messages. Messages are grouped by their chosen queue (a message's own `queue`, else
    * `defaultQueue`; with 'round-robin' one queue is picked for the whole call) and each group goes out as
-   * SEND_BATCH_MESSAGE requests (split at `maxBatchBytes`), all in flight together. Resolves with one ack
-   * per message, in input order; rejects if any group failed after its retries (other groups may have
-   * been stored: at-least-once).
+   * SEND_BATCH_MESSAGE requests, split so that no request body exceeds `maxBatchBytes` (counting each
+   * message's encoded properties). Groups of different queues are in flight together; the requests of one
+   * queue go one after the other, so the broker (which runs several send threads) stores them in order.
+   * Resolves with one ack per message, in input order; rejects if any group failed after its retries (other
+   * groups may have been stored: at-least-once).
    */
   async sendBatch(
     topic: string,
@@ -134,21 +138,33 @@ export class Producer {
     const results = new Array<SendResult>(messages.length);
     const tasks: Promise<void>[] = [];
     for (const { mq, indexes } of groups.values()) {
-      // split by size
+      const ids = new Array<string>(indexes.length);
+      const encodable = new Array<EncodableMessage>(indexes.length);
+      const sizes = new Array<number>(indexes.length);
+      for (let j = 0; j < indexes.length; j++) {
+        const m = messages[indexes[j]!]!;
+        const id = this.#client.ids.next();
+        const properties = buildProperties(m, id);
+        ids[j] = id;
+        encodable[j] = { body: m.body, flag: m.flag ?? 0, properties };
+        sizes[j] = BATCH_ENTRY_OVERHEAD + m.body.length + Buffer.byteLength(properties, 'utf8');
+      }
+      const chunks: { start: number; end: number }[] = [];
       let start = 0;
       while (start < indexes.length) {
-        let bytes = 0;
-        let end = start;
-        while (end < indexes.length) {
-          const m = messages[indexes[end]!]!;
-          const size = 22 + m.body.length + 256;
-          if (end > start && bytes + size > this.#maxBatchBytes) break;
-          bytes += size;
-          end++;
-        }
-        tasks.push(this.#sendChunk(topic, mq, messages, indexes.slice(start, end), results));
+        let bytes = sizes[start]!;
+        let end = start + 1;
+        while (end < indexes.length && bytes + sizes[end]! <= this.#maxBatchBytes) bytes += sizes[end++]!;
+        chunks.push({ start, end });
         start = end;
       }
+      tasks.push(
+        (async () => {
+          for (const { start: s, end: e } of chunks) {
+            await this.#sendChunk(topic, mq, encodable.slice(s, e), ids.slice(s, e), indexes.slice(s, e), results);
+          }
+        })(),
+      );
     }
     const settled = await Promise.allSettled(tasks);
     for (const s of settled) if (s.status === 'rejected') throw s.reason;
@@ -158,18 +174,11 @@ export class Producer {
   async #sendChunk(
     topic: string,
     mq: MessageQueue,
-    messages: readonly BatchMessage[],
+    encodable: EncodableMessage[],
+    ids: string[],
     indexes: number[],
     results: SendResult[],
   ): Promise<void> {
-    const ids = new Array<string>(indexes.length);
-    const encodable = new Array<EncodableMessage>(indexes.length);
-    for (let j = 0; j < indexes.length; j++) {
-      const m = messages[indexes[j]!]!;
-      const id = this.#client.ids.next();
-      ids[j] = id;
-      encodable[j] = { body: m.body, flag: m.flag ?? 0, properties: buildProperties(m, id) };
-    }
     const body = encodeBatch(encodable);
     await this.#withRetries(topic, async (route) => {
       const target = route.writeQueues.find((q) => q.brokerName === mq.brokerName && q.queueId === mq.queueId);

@@ -16,7 +16,11 @@ export interface PullConsumerOptions {
 export interface PullOptions {
   /** Most messages to return (default 32; the broker caps it, 32 by default for a pull... see docs). */
   maxMessages?: number;
-  /** Long polling: how long the broker may hold the request when nothing is new (default 0 = answer at once). */
+  /**
+   * Long polling: how long the broker may hold the request when nothing is new (default 0 = answer at
+   * once). The broker answers a new message at once, but "nothing new" only at its next 5 s check after
+   * this time: bound the wait on the caller's side when that matters.
+   */
   maxWaitMs?: number;
   /** Tag expression (`*`, `a || b`; default `*`). */
   subscription?: string;
@@ -35,6 +39,9 @@ export interface PullResult {
   minOffset: number;
   maxOffset: number;
 }
+
+/** How often the broker's PullRequestHoldService looks at suspended pulls without new messages (5 s). */
+const HOLD_CHECK_INTERVAL_MS = 5000;
 
 /** Where to seek a queue. */
 export type SeekTarget = 'earliest' | 'latest' | { timestamp: number };
@@ -82,13 +89,16 @@ export class PullConsumer {
       expressionType: 'TAG',
       bname: queue.brokerName,
     };
+    // The broker checks suspended pulls every 5 s (PullRequestHoldService): without new messages it answers
+    // up to 5 s after suspendTimeoutMillis, so the request timeout leaves room for that.
+    const holdSlackMs = maxWaitMs > 0 ? HOLD_CHECK_INTERVAL_MS : 0;
     for (let attempt = 0; ; attempt++) {
       const addr = await this.#address(queue, attempt > 0);
       let res: Awaited<ReturnType<RocketMQClient['call']>>;
       try {
         const pending = this.#client
           .connection(addr)
-          .request(RequestCode.PULL_MESSAGE, header, null, this.#client.requestTimeoutMs + maxWaitMs);
+          .request(RequestCode.PULL_MESSAGE, header, null, this.#client.requestTimeoutMs + maxWaitMs + holdSlackMs);
         res = options.signal === undefined ? await pending : await abortable(pending, options.signal);
       } catch (err) {
         if ((err as RocketMQError).retriable && attempt === 0) this.#client.nameServer.invalidate(queue.topic);
