@@ -4,11 +4,17 @@
  */
 export * from './broker/broker.js';
 export * from './broker/embedded/index.js';
+export * from './cluster/allocation.js';
+export * from './cluster/cluster-state.js';
+export * from './cluster/log-stores.js';
+export * from './cluster/replicated-log.js';
 export * from './config/config-files.js';
 export * from './config/config-providers.js';
 export * from './config/connector-config.js';
 export * from './config/connector-files.js';
 export * from './config/worker-config.js';
+export * from './distributed.js';
+export * from './herder/distributed-herder.js';
 export * from './herder/entities.js';
 export * from './herder/herder.js';
 export * from './herder/standalone-herder.js';

@@ -2,6 +2,7 @@ import { errorTrace } from '@tributary/api';
 import { Command, Option } from 'commander';
 import { connectorsCommand } from './client/connectors-command.js';
 import { pluginsCommand } from './client/plugins-command.js';
+import { distributedCommand } from './distributed-command.js';
 import { standaloneCommand } from './standalone-command.js';
 
 /** Exit codes of the CLI. */
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addOption(new Option('--version', 'print the version').hideHelp());
   program.addCommand(standaloneCommand());
+  program.addCommand(distributedCommand());
   program.addCommand(connectorsCommand());
   program.addCommand(pluginsCommand());
   return program;

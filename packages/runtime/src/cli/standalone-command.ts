@@ -1,9 +1,9 @@
-import { ConfigError, errorTrace } from '@tributary/api';
 import { Command } from 'commander';
 import { readConnectorConfigFile } from '../config/connector-files.js';
 import { loadWorkerConfig } from '../config/worker-config.js';
 import { startStandalone } from '../standalone.js';
 import { parseKeyValue } from './options.js';
+import { runUntilSignal, startOrExplain } from './run-worker.js';
 
 /** `tributary standalone [--worker FILE] [CONNECTOR_CONFIG ...]` */
 export function standaloneCommand(): Command {
@@ -18,35 +18,15 @@ export function standaloneCommand(): Command {
     .option('-w, --worker <file>', 'worker config file (JSON, .properties or YAML)')
     .option('-o, --override <key=value>', 'worker config key (repeatable), applied over the file', parseKeyValue, {})
     .action(async (files: string[], opts: { worker?: string; override: Record<string, string> }) => {
-      let running: Awaited<ReturnType<typeof startStandalone>>;
-      try {
+      const running = await startOrExplain(async () => {
         const config = await loadWorkerConfig(opts.worker, opts.override);
         const connectors = await Promise.all(files.map((f) => readConnectorConfigFile(f)));
-        running = await startStandalone({ config, connectors });
-      } catch (e) {
-        if (e instanceof ConfigError) throw Object.assign(new Error(e.message), { exitCode: 2 });
-        throw e;
-      }
+        return startStandalone({ config, connectors });
+      });
       const { config } = running;
       process.stderr.write(
         `Tributary worker ${config.workerId} running: REST API at ${running.rest.url}, data in ${config.dataDirPath}. Press Ctrl-C to stop (connectors flush and commit first).\n`,
       );
-      await new Promise<void>((resolve) => {
-        let signals = 0;
-        const onSignal = (signal: NodeJS.Signals) => {
-          signals++;
-          if (signals > 1) {
-            process.stderr.write(`Received ${signal} again: exiting without waiting.\n`);
-            process.exit(130);
-          }
-          process.stderr.write(`Received ${signal}: stopping gracefully...\n`);
-          running
-            .stop()
-            .catch((e) => process.stderr.write(`Stop failed: ${errorTrace(e)}\n`))
-            .finally(resolve);
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-      });
+      await runUntilSignal(running);
     });
 }

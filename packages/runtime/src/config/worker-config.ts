@@ -181,6 +181,34 @@ export const WORKER_SPEC = ConfigSpec.create()
     importance: 'medium',
     group: CLUSTER,
   })
+  .string('config.storage.topic', {
+    doc: 'Topic (one queue) of connector configs, target states, task configs and task ownership. Default <cluster.id>-configs.',
+    default: '',
+    importance: 'medium',
+    group: CLUSTER,
+    aliases: ['configStoreTopic'],
+  })
+  .string('offset.storage.topic', {
+    doc: 'Topic (one queue) of source offsets. Default <cluster.id>-offsets.',
+    default: '',
+    importance: 'medium',
+    group: CLUSTER,
+    aliases: ['positionStoreTopic'],
+  })
+  .string('status.storage.topic', {
+    doc: 'Topic (one queue) of connector and task status. Default <cluster.id>-status.',
+    default: '',
+    importance: 'medium',
+    group: CLUSTER,
+    aliases: ['connectStatusTopic'],
+  })
+  .duration('cluster.snapshot.interval.ms', {
+    doc: 'How often the cluster re-publishes its state to its topics, so broker retention never deletes the only copy. Keep it well under the broker retention (RocketMQ fileReservedTime).',
+    default: 3_600_000,
+    importance: 'low',
+    group: CLUSTER,
+    validate: range(1000),
+  })
   .duration('rebalance.delay.ms', {
     doc: 'How long a departed worker has to come back before its tasks move (distributed mode).',
     default: 3000,

@@ -185,6 +185,7 @@ export class Worker {
     taskCount: number,
     target: TargetState,
     listener: TaskListener,
+    options: { readonly offsetStore?: OffsetStore } = {},
   ): void {
     const key = taskKey(connector, task);
     if (this.#tasks.has(key)) throw new Error(`task ${connector}-${task} is already running on this worker`);
@@ -238,7 +239,7 @@ export class Worker {
           ...base,
           plugin,
           taskConfig: resolvedTask,
-          offsetStore: this.#o.offsetStore,
+          offsetStore: options.offsetStore ?? this.#o.offsetStore,
           maxInFlightBatches: cfg['producer.max.in.flight.batches'],
           topicQueues: queues > 0 ? queues : cfg['topic.default.queues'],
           defaultTopic: parsed.source?.['connect.topicname'] ?? '',

@@ -24,4 +24,7 @@ export function rootRoutes(app: FastifyInstance, ctx: RestContext): void {
     reply.type(PROMETHEUS_CONTENT_TYPE);
     return ctx.metrics.prometheus();
   });
+
+  // The workers of the cluster and what runs on each (one worker in standalone mode).
+  app.get('/cluster', async () => ctx.herder.cluster());
 }
