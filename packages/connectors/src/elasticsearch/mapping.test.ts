@@ -61,6 +61,15 @@ describe('mapping from schemas', () => {
     });
   });
 
+  it('maps the Debezium timestamps a date field can parse as they are to dates', () => {
+    const millis = SchemaBuilder.int64().name('io.debezium.time.Timestamp').version(1).build();
+    const zoned = SchemaBuilder.string().name('io.debezium.time.ZonedTimestamp').version(1).build();
+    const micros = SchemaBuilder.int64().name('io.debezium.time.MicroTimestamp').version(1).build();
+    assert.deepEqual(fieldMapping(millis), { type: 'date', format: 'epoch_millis' });
+    assert.deepEqual(fieldMapping(zoned), { type: 'date', format: 'strict_date_optional_time' });
+    assert.deepEqual(fieldMapping(micros), { type: 'long' });
+  });
+
   it('gives no mapping without a struct schema (dynamic mapping decides)', () => {
     assert.equal(indexMapping(null), null);
     assert.equal(indexMapping(SchemaBuilder.map(Schema.STRING, Schema.STRING).build()), null);

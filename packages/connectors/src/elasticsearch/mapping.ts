@@ -17,6 +17,8 @@
  * | array | the mapping of its items (every field may hold a list) |
  * | map, string keys, compact | `object` (entries mapped dynamically) |
  * | map, otherwise | `object` with properties `key` and `value` |
+ * | Debezium `io.debezium.time.Timestamp` (int64 epoch ms) | `date`, format `epoch_millis` |
+ * | Debezium `io.debezium.time.ZonedTimestamp` (ISO text) | `date`, format `strict_date_optional_time` |
  *
  * The `_source` keeps the exact JSON that was sent (a Decimal's every digit) whatever the mapping.
  */
@@ -45,6 +47,11 @@ export function fieldMapping(schema: Schema, options: JsonOptions = { compactMap
       return { type: 'date', format: DATE_FORMAT };
     case LogicalNames.TIME:
       return { type: 'date', format: TIME_FORMAT };
+    // Debezium's semantic types (time.precision.mode=adaptive) whose values a date field can parse as they are.
+    case 'io.debezium.time.Timestamp':
+      return { type: 'date', format: 'epoch_millis' };
+    case 'io.debezium.time.ZonedTimestamp':
+      return { type: 'date', format: 'strict_date_optional_time' };
   }
   switch (schema.type) {
     case 'int8':
