@@ -71,3 +71,50 @@ export async function startTestWorker(
   const running = await startStandalone({ config, connectors, logDestination: logs });
   return Object.assign(running, { logs });
 }
+
+/** True when integration tests must fail, not skip, on a missing service (CI=true or TRIBUTARY_REQUIRE_SERVICES=1). */
+export function servicesRequired(): boolean {
+  return process.env.CI === 'true' || process.env.TRIBUTARY_REQUIRE_SERVICES === '1';
+}
+
+/**
+ * Checks a service before an integration suite. Returns a skip reason (print it and skip) when it is
+ * unreachable, or undefined when it answers.
+ * @throws Error when the service is required (see {@link servicesRequired}) and unreachable.
+ */
+export async function serviceSkipReason(
+  name: string,
+  probe: () => Promise<unknown>,
+  hint: string,
+): Promise<string | undefined> {
+  try {
+    await probe();
+    return undefined;
+  } catch (e) {
+    const reason = `${name} is not reachable (${(e as Error).message}); start it with ${hint}`;
+    if (servicesRequired()) throw new Error(`${reason} — required because CI=true or TRIBUTARY_REQUIRE_SERVICES=1`);
+    console.log(`# skipping: ${reason}`);
+    return reason;
+  }
+}
+
+/** Resolves when a TCP port accepts connections, rejects after `timeoutMs`. */
+export async function probeTcp(host: string, port: number, timeoutMs = 2000): Promise<void> {
+  const { connect } = await import('node:net');
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer from ${host}:${port} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.end();
+      resolve();
+    });
+    socket.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
