@@ -172,23 +172,25 @@ export class ElasticsearchSinkTask implements SinkTask {
     }
     if (records.length === 0) return;
     const actions: BulkAction[] = [];
+    const invalid: Array<{ record: SinkRecord; error: DataError }> = [];
     for (const record of records) {
       let result: BulkAction | Skipped;
       try {
         result = this.#builder!.build(record);
       } catch (e) {
         if (!(e instanceof DataError)) throw e;
-        await this.#invalid(record, e);
+        invalid.push({ record, error: e });
         continue;
       }
       if (result instanceof Skipped) {
-        this.#logger!.debug(`Skipping ${record.topic}/${record.queue}@${record.offset}: ${result.reason}`);
+        this.#logger!.debug(`Skipping ${where(record)}: ${result.reason}`);
         continue;
       }
       actions.push(result);
     }
-    // Before anything is buffered, so that a retriable failure here redelivers the batch cleanly.
+    // Before anything is reported or buffered, so that a retriable failure here redelivers the batch cleanly.
     await this.#ensureIndices(actions);
+    for (const { record, error } of invalid) await this.#invalid(record, error);
     const maxRecords = config['batch.size'];
     const maxBytes = config['bulk.size.bytes'];
     for (const action of actions) {
@@ -255,9 +257,8 @@ export class ElasticsearchSinkTask implements SinkTask {
 
   /** A record that cannot become a document: dropped (drop.invalid.message), reported, or the task fails. */
   async #invalid(record: SinkRecord, error: DataError): Promise<void> {
-    const where = `${record.topic}/${record.queue}@${record.offset}`;
     if (this.#config!['drop.invalid.message']) {
-      this.#logger!.warn(`Dropping record ${where}: ${error.message}`);
+      this.#logger!.warn(`Dropping record ${where(record)}: ${error.message}`);
       return;
     }
     const reporter = this.#context!.errantRecordReporter;
