@@ -116,6 +116,16 @@ describe('bulk actions', () => {
 });
 
 describe('config', () => {
+  it('has examples that validate and a doc for every key', () => {
+    for (const field of ELASTICSEARCH_SINK_SPEC.fields) {
+      assert.ok(field.doc.length > 0, field.name);
+      for (const example of field.examples) {
+        const result = ELASTICSEARCH_SINK_SPEC.validate({ 'connection.url': 'http://a:9200', [field.name]: example });
+        assert.deepEqual(result.fields.find((f) => f.name === field.name)?.errors, [], `${field.name}=${example}`);
+      }
+    }
+  });
+
   it('has the Confluent defaults', () => {
     const c = ELASTICSEARCH_SINK_SPEC.parse({ 'connection.url': 'http://a:9200' });
     assert.equal(c['batch.size'], 2000);

@@ -127,7 +127,7 @@ const key = (id: number) => new Struct(KEY).put('id', id);
 
 /** A proxy in front of OpenSearch: `plan` answers a request itself or returns null to pass it on. */
 class FaultProxy {
-  readonly seen: Array<{ method: string; url: string; body: string }> = [];
+  readonly seen: Array<{ method: string; url: string; body: string; authorization: string | undefined }> = [];
   #server: Server | undefined;
   plan: (req: { method: string; url: string; body: string; n: number }) =>
     | Promise<{
@@ -149,10 +149,10 @@ class FaultProxy {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
-    const entry = { method: req.method ?? 'GET', url: req.url ?? '/', body };
+    const entry = { method: req.method ?? 'GET', url: req.url ?? '/', body, authorization: req.headers.authorization };
     this.seen.push(entry);
     const n = this.seen.filter((s) => s.url.startsWith('/_bulk')).length;
-    const own = await this.plan({ ...entry, n });
+    const own = await this.plan({ method: entry.method, url: entry.url, body, n });
     if (own !== null) {
       res.writeHead(own.status, { 'content-type': 'application/json' }).end(own.body);
       return;
@@ -454,6 +454,55 @@ describe('ElasticsearchSink against OpenSearch', { skip, timeout: 120_000 }, () 
       assert.equal(Object.keys(await documents(topic)).length, 50);
     });
 
+    it('sends basic auth when user and password are set, and splits bulks at bulk.size.bytes', async () => {
+      const topic = topicName('auth');
+      created.push(topic);
+      proxy.seen.length = 0;
+      proxy.rewrite = null;
+      proxy.plan = () => null;
+      const { task, logger } = await startTask(
+        config({
+          'connection.url': proxyUrl,
+          'connection.username': 'writer',
+          'connection.password': 's3cret-pw',
+          'bulk.size.bytes': '1000',
+          'linger.ms': '50',
+          // One request at a time, so the proxy sees the bulks in the order they were cut.
+          'max.in.flight.requests': '1',
+          'schema.ignore': 'true',
+        }),
+      );
+      // ~140 bytes per action: a 1000-byte limit splits the 20 actions into three bulks.
+      const records = Array.from({ length: 20 }, (_, i) =>
+        sinkRecord({ topic, queue: 0, offset: i, keySchema: KEY, key: key(i), value: { text: 'x'.repeat(60), i } }),
+      );
+      await task.put(records);
+      await task.preCommit([{ topic, queue: 0, offset: 20 }]);
+      await task.stop();
+      const expected = `Basic ${Buffer.from('writer:s3cret-pw').toString('base64')}`;
+      assert.ok(proxy.seen.length > 0 && proxy.seen.every((s) => s.authorization === expected));
+      const bulks = proxy.bulks().map((b) => b.body);
+      // The bytes of the first action (two lines) of a bulk body.
+      const firstAction = (body: string) =>
+        Buffer.byteLength(body.slice(0, body.indexOf('\n', body.indexOf('\n') + 1) + 1));
+      assert.ok(bulks.length >= 3, `${bulks.length} bulks`);
+      for (const [i, body] of bulks.entries()) {
+        const size = Buffer.byteLength(body);
+        assert.ok(size <= 1000, `bulk ${i} has ${size} bytes`);
+        // Full: the next action would not have fitted.
+        if (i < bulks.length - 1) assert.ok(size + firstAction(bulks[i + 1]!) > 1000, `bulk ${i} had room left`);
+      }
+      assert.equal(
+        bulks
+          .join('')
+          .split('\n')
+          .filter((l) => l.startsWith('{"index"')).length,
+        20,
+      );
+      assert.ok(!JSON.stringify(logger.entries).includes('s3cret-pw'));
+      assert.equal(Object.keys(await documents(topic)).length, 20);
+    });
+
     it('retries only the items answered 429 inside a successful bulk response', async () => {
       const topic = topicName('itemthrottled');
       created.push(topic);
@@ -525,8 +574,9 @@ describe('ElasticsearchSink against OpenSearch', { skip, timeout: 120_000 }, () 
       const held = new Promise<void>((resolve) => {
         release = resolve;
       });
-      proxy.plan = async ({ url, n }) => {
-        if (url.startsWith('/_bulk') && n === 2) await held;
+      // Requests in flight together reach the proxy in any order: hold the one by its content.
+      proxy.plan = async ({ url, body }) => {
+        if (url.startsWith('/_bulk') && body.includes('"_id":"5"')) await held;
         return null;
       };
       const { task } = await startTask(
