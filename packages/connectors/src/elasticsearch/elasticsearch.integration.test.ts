@@ -580,7 +580,7 @@ describe('ElasticsearchSink against OpenSearch', { skip, timeout: 120_000 }, () 
         return null;
       };
       const { task } = await startTask(
-        config({ 'connection.url': proxyUrl, 'batch.size': '5', 'flush.timeout.ms': '300', 'schema.ignore': 'true' }),
+        config({ 'connection.url': proxyUrl, 'batch.size': '5', 'flush.timeout.ms': '2000', 'schema.ignore': 'true' }),
       );
       const q0: QueueOffset = { topic, queue: 0, offset: 0 };
       const q1: QueueOffset = { topic, queue: 1, offset: 0 };
@@ -594,6 +594,8 @@ describe('ElasticsearchSink against OpenSearch', { skip, timeout: 120_000 }, () 
         ),
       ];
       await task.put(recs);
+      // The two requests that are not held are answered (their documents are visible) before the commit.
+      while (Object.keys(await documents(topic)).length < 8) await new Promise((r) => setTimeout(r, 50));
       const partial = await task.preCommit([
         { ...q0, offset: 10 },
         { ...q1, offset: 3 },
