@@ -8,7 +8,14 @@ describe('connectorPlugins', () => {
     const registry = new PluginRegistry(connectorPlugins);
     assert.deepEqual(
       registry.list('source', 'sink').map((p) => `${p.kind}:${p.name}`),
-      ['sink:DiscardSink', 'sink:FileStreamSink', 'source:FileStreamSource', 'source:Generator', 'sink:LogSink'],
+      [
+        'sink:DiscardSink',
+        'sink:ElasticsearchSink',
+        'sink:FileStreamSink',
+        'source:FileStreamSource',
+        'source:Generator',
+        'sink:LogSink',
+      ],
     );
   });
 

@@ -5,15 +5,17 @@
  */
 import type { SinkConnectorPlugin, SourceConnectorPlugin } from '@tributary/api';
 import { discardSink } from './discard/index.js';
+import { elasticsearchSink } from './elasticsearch/index.js';
 import { fileStreamSink, fileStreamSource } from './file/index.js';
 import { generatorSource } from './generator/index.js';
 import { logSink } from './log/index.js';
 
 export * as discard from './discard/index.js';
+export * as elasticsearch from './elasticsearch/index.js';
 export * as file from './file/index.js';
 export * as generator from './generator/index.js';
 export * as log from './log/index.js';
-export { discardSink, fileStreamSink, fileStreamSource, generatorSource, logSink };
+export { discardSink, elasticsearchSink, fileStreamSink, fileStreamSource, generatorSource, logSink };
 
 /** Every built-in connector plugin. */
 export const connectorPlugins: readonly (SourceConnectorPlugin | SinkConnectorPlugin)[] = Object.freeze([
@@ -22,4 +24,5 @@ export const connectorPlugins: readonly (SourceConnectorPlugin | SinkConnectorPl
   generatorSource,
   logSink,
   discardSink,
+  elasticsearchSink,
 ]);
