@@ -58,11 +58,14 @@ export interface SinkTask {
   /**
    * Makes everything passed to `put` durable. `offsets` are the next offsets to read per queue, which the
    * runtime will commit once this resolves. Optional when `put` writes synchronously.
+   * Throwing (any error) makes the runtime skip this commit and rewind every queue to its last committed
+   * offset: the records since then are delivered again, so nothing unflushed is lost.
    */
   flush?(offsets: readonly QueueOffset[]): Promise<void>;
   /**
    * Returns the offsets that are safe to commit (by default: flush, then all of `offsets`). Override to
-   * commit less than what was put, e.g. when writes complete asynchronously.
+   * commit less than what was put, e.g. when writes complete asynchronously. Throwing behaves as in
+   * {@link flush}: no commit, rewind to the last committed offsets, redelivery.
    */
   preCommit?(offsets: readonly QueueOffset[]): Promise<readonly QueueOffset[]>;
   /** Queues taken away from the task (also before stop); drop their buffered records. Optional. */
