@@ -4,6 +4,7 @@
  */
 export * from './broker/broker.js';
 export * from './broker/embedded/index.js';
+export * from './broker/rocketmq/index.js';
 export * from './cluster/allocation.js';
 export * from './cluster/cluster-state.js';
 export * from './cluster/log-stores.js';

@@ -3,6 +3,7 @@ import { type ConnectorConfig, errorTrace, type PluginRegistry } from '@tributar
 import type { DestinationStream } from 'pino';
 import type { Broker } from './broker/broker.js';
 import { EmbeddedBroker, embeddedBrokerOptionsFromConfig } from './broker/embedded/index.js';
+import { RocketMQBroker, rocketmqBrokerOptionsFromConfig } from './broker/rocketmq/index.js';
 import { subConfig } from './config/connector-config.js';
 import { EMBEDDED_BROKER_PREFIX, type WorkerConfig } from './config/worker-config.js';
 import type { Herder } from './herder/herder.js';
@@ -40,8 +41,11 @@ export interface StandaloneOptions {
   readonly logDestination?: DestinationStream;
 }
 
-/** Creates the broker a worker config asks for. */
-export async function createBroker(config: WorkerConfig): Promise<Broker> {
+/** Creates the broker a worker config asks for (not started). */
+export async function createBroker(config: WorkerConfig, loggers?: LoggerRegistry): Promise<Broker> {
+  if (config['broker.type'] === 'rocketmq') {
+    return new RocketMQBroker(rocketmqBrokerOptionsFromConfig(config, loggers?.get('tributary.broker.rocketmq')));
+  }
   if (config['broker.type'] === 'embedded') {
     const raw = subConfig(config.raw, EMBEDDED_BROKER_PREFIX);
     const options = embeddedBrokerOptionsFromConfig(config.dataDirPath, {
@@ -68,7 +72,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Runni
   let broker: Broker | null = null;
   try {
     const registry = options.registry ?? (await createRegistry(config['plugin.path']));
-    broker = await createBroker(config);
+    broker = await createBroker(config, loggers);
     await broker.start();
     const stateDir = join(config.dataDirPath, 'standalone');
     const offsetStore = new FileOffsetStore(stateDir);

@@ -168,6 +168,51 @@ export const WORKER_SPEC = ConfigSpec.create()
     importance: 'low',
     group: ROCKETMQ,
   })
+  .duration('rocketmq.request.timeout.ms', {
+    doc: 'Timeout of one request to a RocketMQ name server or broker (sends, offsets, admin); a timed-out send is retried and may be stored twice.',
+    default: 5000,
+    importance: 'low',
+    group: ROCKETMQ,
+    validate: range(1, 600_000),
+    aliases: ['operationTimeout'],
+  })
+  .string('rocketmq.producer.group', {
+    doc: 'Producer group the worker sends with (shown by RocketMQ tools).',
+    default: 'TRIBUTARY_PRODUCER',
+    importance: 'low',
+    group: ROCKETMQ,
+    validate: matches(/[A-Za-z0-9_-]{1,255}/, 'consist of 1 to 255 letters, digits, _ or -'),
+    aliases: ['rmqProducerGroup'],
+  })
+  .int('rocketmq.producer.retries', {
+    doc: 'Extra attempts of a send after a retriable RocketMQ error (busy, timeout, connection lost), before the task retries the batch itself.',
+    default: 2,
+    importance: 'low',
+    group: ROCKETMQ,
+    validate: range(0, 100),
+  })
+  .string('rocketmq.consumer.group', {
+    doc: "Consumer group named in pull requests. Committed sink offsets belong to each connector's own group (`connect-<name>`), not to this one.",
+    default: 'TRIBUTARY_PULL',
+    importance: 'low',
+    group: ROCKETMQ,
+    validate: matches(/[A-Za-z0-9_-]{1,255}/, 'consist of 1 to 255 letters, digits, _ or -'),
+    aliases: ['rmqConsumerGroup'],
+  })
+  .int('rocketmq.consumer.pull.batch.size', {
+    doc: 'Messages asked for per pull request and queue (the broker returns at most 32 by default).',
+    default: 32,
+    importance: 'low',
+    group: ROCKETMQ,
+    validate: range(1, 1024),
+  })
+  .int('rocketmq.max.message.bytes', {
+    doc: "The brokers' maxMessageSize: largest record (value, key and headers) and largest batch request. Larger records fail as data errors (dead letter or task failure per errors.tolerance).",
+    default: 4_194_304,
+    importance: 'low',
+    group: ROCKETMQ,
+    validate: range(1024, 268_435_456),
+  })
   .string('cluster.id', {
     doc: 'Workers with the same cluster id form one cluster (distributed mode).',
     default: 'tributary',
