@@ -109,12 +109,24 @@ interface PlannedTable {
   readonly estimate: number;
 }
 
-interface Pending {
-  readonly table: PlannedTable;
-  readonly row: readonly unknown[];
-  readonly progress: SnapshotProgress;
-  readonly firstInTable: boolean;
-}
+/**
+ * The record held back until the next one is known: the last record of the snapshot must carry the
+ * completed (streaming) offset and `snapshot: last`, whether it is a row or a schema change event.
+ */
+type Pending =
+  | {
+      readonly kind: 'row';
+      readonly table: PlannedTable;
+      readonly row: readonly unknown[];
+      readonly progress: SnapshotProgress;
+      readonly firstInTable: boolean;
+    }
+  | {
+      readonly kind: 'schema';
+      readonly table: PlannedTable;
+      readonly ddl: string;
+      readonly progress: SnapshotProgress;
+    };
 
 /** Produces the snapshot's records batch by batch. */
 export class Snapshot {
@@ -220,17 +232,14 @@ export class Snapshot {
   async next(max: number): Promise<SourceRecord[]> {
     const out: SourceRecord[] = [];
     const now = Date.now();
-    while (out.length < max && this.#schemaEvents.length > 0) {
-      const table = this.#schemaEvents.shift()!;
-      const last = !this.#o.withData && this.#schemaEvents.length === 0;
-      out.push(await this.#schemaChange(table, now, last));
-    }
-    if (!this.#o.withData) {
-      if (this.#schemaEvents.length === 0) await this.#finish();
-      return out;
-    }
     while (out.length < max && !this.#done) {
-      const table = this.#plan[this.#tableIndex];
+      const schemaTable = this.#schemaEvents.shift();
+      if (schemaTable !== undefined) {
+        const ddl = await showCreateTable(this.#conn, schemaTable.info.db, schemaTable.info.table);
+        this.#hold({ kind: 'schema', table: schemaTable, ddl, progress: { ...this.#progress } }, out, now);
+        continue;
+      }
+      const table = this.#o.withData ? this.#plan[this.#tableIndex] : undefined;
       if (table === undefined) {
         if (this.#pending !== null) out.push(this.#release(this.#pending, 'end', now));
         this.#pending = null;
@@ -241,14 +250,14 @@ export class Snapshot {
       const rows = await this.#readRows(max - out.length);
       for (const row of rows) {
         const progress = this.#advance(table, row);
-        const next: Pending = { table, row, progress, firstInTable: progress.rows === 1 && !this.#resumedTable(table) };
-        if (this.#pending !== null) out.push(this.#release(this.#pending, 'more', now));
-        this.#pending = next;
+        const firstInTable = progress.rows === 1 && !this.#resumedTable(table);
+        this.#hold({ kind: 'row', table, row, progress, firstInTable }, out, now);
       }
       if (rows.length === 0 && this.#streamEnded) {
         this.#closeTable(table);
-        if (this.#pending !== null && this.#pending.table === table && this.#plan[this.#tableIndex] !== undefined) {
-          out.push(this.#release(this.#pending, 'tableEnd', now));
+        const p = this.#pending;
+        if (p !== null && p.kind === 'row' && p.table === table && this.#plan[this.#tableIndex] !== undefined) {
+          out.push(this.#release(p, 'tableEnd', now));
           this.#pending = null;
         }
       } else if (rows.length === 0) {
@@ -257,6 +266,11 @@ export class Snapshot {
     }
     this.#logProgress(false);
     return out;
+  }
+
+  #hold(next: Pending, out: SourceRecord[], now: number): void {
+    if (this.#pending !== null) out.push(this.#release(this.#pending, 'more', now));
+    this.#pending = next;
   }
 
   /** Ends the transaction and closes the connection (also when the snapshot stops early). */
@@ -396,6 +410,21 @@ export class Snapshot {
   }
 
   #release(p: Pending, after: 'more' | 'tableEnd' | 'end', now: number): SourceRecord {
+    const { info } = p.table;
+    // The last record completes the snapshot: its offset is a plain streaming offset.
+    const offset = this.#offset(after === 'end' ? null : p.progress);
+    if (p.kind === 'schema') {
+      return schemaChangeRecord(
+        this.#o.partition,
+        offset,
+        this.#o.prefix,
+        this.#source(info.table, info.db, after === 'end' ? 'last' : 'true', now),
+        info.db,
+        p.ddl,
+        [{ type: 'CREATE', db: info.db, table: info.table, info }],
+        now,
+      );
+    }
     let marker: SnapshotMarker;
     if (after === 'end') marker = 'last';
     else if (this.#firstOverall) marker = 'first';
@@ -403,10 +432,8 @@ export class Snapshot {
     else if (after === 'tableEnd') marker = 'last_in_data_collection';
     else marker = 'true';
     this.#firstOverall = false;
-    const { schema, info } = p.table;
+    const { schema } = p.table;
     const value = rowFromArray(schema, p.row);
-    // The last record completes the snapshot: its offset is a plain streaming offset.
-    const offset = this.#offset(after === 'end' ? null : p.progress);
     return changeRecord(
       this.#o.partition,
       offset,
@@ -416,21 +443,6 @@ export class Snapshot {
       null,
       value,
       this.#source(info.table, info.db, marker, now),
-      now,
-    );
-  }
-
-  async #schemaChange(table: PlannedTable, now: number, last: boolean): Promise<SourceRecord> {
-    const ddl = await showCreateTable(this.#conn, table.info.db, table.info.table);
-    const progress = last ? null : { ...this.#progress };
-    return schemaChangeRecord(
-      this.#o.partition,
-      this.#offset(progress),
-      this.#o.prefix,
-      this.#source(table.info.table, table.info.db, last ? 'last' : 'true', now),
-      table.info.db,
-      ddl,
-      [{ type: 'CREATE', db: table.info.db, table: table.info.table, info: table.info }],
       now,
     );
   }
