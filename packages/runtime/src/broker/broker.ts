@@ -69,8 +69,10 @@ export interface QueueRange {
 
 /*
  * Behaviours every implementation documents: keyless messages without a queue go to one queue per send,
- * rotating by send (sticky, as Kafka); one `poll` at a time per consumer; committing an offset of an
- * unknown topic throws NotFoundError.
+ * rotating by send (sticky, as Kafka); a keyed message goes to Kafka's murmur2 hash of its key modulo the
+ * queue count; sends issued one after another without waiting keep their call order within each queue
+ * (the source runner keeps several batches in flight); one `poll` at a time per consumer; committing an
+ * offset of an unknown topic throws NotFoundError. `broker-contract.ts` tests all of this.
  */
 
 /** Where a consumer starts reading a queue that has no explicit position. */
@@ -84,15 +86,22 @@ export interface BrokerConsumer {
   /** Replaces the set of assigned queues. New queues start at `earliest` unless sought. */
   assign(queues: readonly TopicQueueRef[]): void;
   assignment(): readonly TopicQueueRef[];
-  /** Sets the next offset to read for an assigned queue. */
+  /**
+   * Sets the next offset to read for an assigned queue. `earliest`/`latest` are resolved against the
+   * queue's range no later than the next `poll` (a remote broker asks for it in the background).
+   */
   seek(queue: TopicQueueRef, target: SeekTarget): void;
-  /** The next offset this consumer will read from the queue. */
+  /**
+   * The next offset this consumer will read from the queue. Right after a seek to `earliest`/`latest`, a
+   * remote broker may answer the last range it knew until the seek is resolved.
+   */
   position(queue: TopicQueueRef): number;
   pause(queues: readonly TopicQueueRef[]): void;
   resume(queues: readonly TopicQueueRef[]): void;
   /**
    * Up to `maxMessages` messages, waiting up to `maxWaitMs` when none is available. Resolves early (possibly
-   * empty) when `signal` aborts. A position before the queue's retained start moves to the start.
+   * empty) when `signal` aborts. A position before the queue's retained start moves to the start; one
+   * beyond the end moves to the end. With `maxWaitMs` 0 a remote broker still makes one round trip.
    */
   poll(maxMessages: number, maxWaitMs: number, signal?: AbortSignal): Promise<StoredMessage[]>;
   close(): Promise<void>;
@@ -131,7 +140,10 @@ export interface Broker {
   send(messages: readonly OutgoingMessage[]): Promise<MessagePosition[]>;
 
   queueRange(queue: TopicQueueRef): Promise<QueueRange>;
-  /** The first offset whose message timestamp is ≥ `timestamp` (the end offset when none is). */
+  /**
+   * The first offset whose message timestamp is ≥ `timestamp` (the end offset when none is). RocketMQ
+   * searches its store timestamps (the send times), not the records' own timestamps.
+   */
   offsetForTimestamp(queue: TopicQueueRef, timestamp: number): Promise<number>;
 
   createConsumer(): BrokerConsumer;
@@ -152,4 +164,11 @@ export interface Broker {
 
   /** Joins a membership group under `memberId` (unique per live process). */
   joinGroup(group: string, memberId: string): Promise<Membership>;
+
+  /**
+   * The name the broker itself stores a topic under, when it is not the Connect name (RocketMQ writes
+   * `a.b` as `a--b`), for status, logs and docs. Optional: absent means the same name.
+   * @throws ConfigError when the broker cannot store a topic of that name.
+   */
+  nativeTopicName?(name: string): string;
 }

@@ -71,7 +71,7 @@ describe('RocketMQ broker: what RocketMQ and its tools see', { skip, timeout: 30
     await broker.ensureTopic(t, 3);
     const native = toRocketMQTopic(t);
     assert.match(native, /^mysql--inventory--orders--/);
-    assert.equal(broker.rocketmqTopicName(t), native);
+    assert.equal(broker.nativeTopicName(t), native);
     assert.ok(await client.admin().topicExists(native));
     assert.equal((await client.admin().topicOffsets(native)).length, 3);
     assert.ok(

@@ -218,7 +218,7 @@ export class RocketMQBroker implements Broker {
   }
 
   /** The RocketMQ topic behind a Connect topic (`.` written as `--`). @throws ConfigError for a name that cannot be used. */
-  rocketmqTopicName(name: string): string {
+  nativeTopicName(name: string): string {
     return toRocketMQTopic(name);
   }
 
