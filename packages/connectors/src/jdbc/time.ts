@@ -92,8 +92,14 @@ export function parseDateTime(text: string, zone: Zone): EpochNanos {
   if (m === null) throw new DataError(`not a date-time: '${text}'`);
   const bc = / BC$/i.test(text);
   if (bc) throw new DataError(`dates before the common era are not supported: '${text}'`);
-  const wallMs = Date.UTC(0, Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
-  const yearFixed = setUtcYear(wallMs, Number(m[1]));
+  const yearFixed = utcWall(
+    Number(m[1]),
+    Number(m[2]),
+    Number(m[3]),
+    Number(m[4] ?? 0),
+    Number(m[5] ?? 0),
+    Number(m[6] ?? 0),
+  );
   const fraction = (m[7] ?? '').padEnd(9, '0');
   const subNanos = BigInt(fraction === '' ? 0 : Number(fraction));
   let offsetMinutes: number;
@@ -111,7 +117,7 @@ export function parseDateTime(text: string, zone: Zone): EpochNanos {
 export function parseDate(text: string): Date {
   const m = /^(-?\d{4,})-(\d{2})-(\d{2})$/.exec(text.trim());
   if (m === null) throw new DataError(`not a date: '${text}'`);
-  return new Date(setUtcYear(Date.UTC(0, Number(m[2]) - 1, Number(m[3])), Number(m[1])));
+  return new Date(utcWall(Number(m[1]), Number(m[2]), Number(m[3]), 0, 0, 0));
 }
 
 /**
@@ -202,9 +208,11 @@ function offsetToMinutes(text: string): number {
   return m[1] === '-' ? -minutes : minutes;
 }
 
-function setUtcYear(ms: number, year: number): number {
-  const d = new Date(ms);
-  d.setUTCFullYear(year);
+// Date.UTC maps years 0-99 to 1900-1999: set the full year explicitly.
+function utcWall(year: number, month: number, day: number, h: number, mi: number, s: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(h, mi, s, 0);
   return d.getTime();
 }
 

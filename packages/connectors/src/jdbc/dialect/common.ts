@@ -1,4 +1,4 @@
-import { ConnectError, DataError, Decimal, Logical, LogicalNames, Schema } from '@tributary/api';
+import { ConnectError, DataError, Decimal, dateToDays, Logical, LogicalNames, Schema } from '@tributary/api';
 import type { NumericMapping } from '../config.js';
 import { formatDate, formatTimeOfDay, formatTimestampMillis, type Zone } from '../time.js';
 import type { ColumnSpec, SqlParam, TableId, ValueEncoder } from './dialect.js';
@@ -81,7 +81,11 @@ export function textEncoder(
     case 'decimal':
       return (v) => (v instanceof Decimal ? v.toString() : bad(v, 'a Decimal'));
     case 'date':
-      return (v) => (v instanceof Date ? formatDate(v) : bad(v, 'a Date'));
+      return (v) => {
+        if (!(v instanceof Date)) return bad(v, 'a Date');
+        dateToDays(v); // throws for a Date with a time of day
+        return formatDate(v);
+      };
     case 'time':
       return (v) => (v instanceof Date ? formatTimeOfDay(v) : bad(v, 'a Date (time of day)'));
     case 'timestamp':
