@@ -77,6 +77,19 @@ export const WORKER_SPEC = ConfigSpec.create()
     importance: 'low',
     group: WORKER,
   })
+  .enum('task.isolation', ['thread', 'none'], {
+    doc: 'Where tasks run: `thread` = each task in a worker thread of its own (as Kafka Connect runs each task on its own thread), so a worker uses every core; `none` = every task on the main thread. Threads load plugins from the built-in bundles and plugin.path: a task using a plugin known only to a registry object passed in by code (tests, embedding) runs on the main thread.',
+    default: 'none',
+    importance: 'medium',
+    group: WORKER,
+  })
+  .int('task.thread.max.heap.mb', {
+    doc: 'Old-generation heap limit of each task thread (task.isolation=thread), MB: a task that exceeds it fails with an out-of-memory trace instead of growing the worker without bound.',
+    default: 512,
+    importance: 'low',
+    group: WORKER,
+    validate: range(16, 65536),
+  })
   .string('rest.host', {
     doc: 'Address the REST API binds to. 127.0.0.1 by default: expose it deliberately.',
     default: '127.0.0.1',
@@ -190,6 +203,13 @@ export const WORKER_SPEC = ConfigSpec.create()
     importance: 'low',
     group: ROCKETMQ,
     validate: range(0, 100),
+  })
+  .duration('rocketmq.producer.delivery.timeout.ms', {
+    doc: "How long a send keeps being retried after retriable RocketMQ errors (a broker restarting, busy or unreachable) before the task sees the failure, as Kafka's delivery.timeout.ms. Sends to one queue wait meanwhile, so they keep their order.",
+    default: 120_000,
+    importance: 'low',
+    group: ROCKETMQ,
+    validate: range(0),
   })
   .string('rocketmq.consumer.group', {
     doc: "Consumer group named in pull requests. Committed sink offsets belong to each connector's own group (`connect-<name>`), not to this one.",

@@ -12,8 +12,13 @@ export interface RocketMQBrokerOptions {
   readonly requestTimeoutMs?: number;
   /** Producer group written with every send (`rocketmq.producer.group`). */
   readonly producerGroup?: string;
-  /** Extra attempts of a send after a retriable broker error (`rocketmq.producer.retries`). */
+  /** Extra attempts of a send request after a retriable broker error (`rocketmq.producer.retries`). */
   readonly producerRetries?: number;
+  /**
+   * How long a send keeps being retried after retriable errors (broker restarting, busy, unreachable)
+   * before it fails (`rocketmq.producer.delivery.timeout.ms`, as Kafka's `delivery.timeout.ms`).
+   */
+  readonly deliveryTimeoutMs?: number;
   /**
    * Consumer group named in pull requests (`rocketmq.consumer.group`). Only the broker's bookkeeping sees
    * it: positions are the consumer's, committed offsets belong to the groups given to `commitGroupOffsets`.
@@ -39,6 +44,7 @@ export const ROCKETMQ_BROKER_DEFAULTS = Object.freeze({
   requestTimeoutMs: 5000,
   producerGroup: 'TRIBUTARY_PRODUCER',
   producerRetries: 2,
+  deliveryTimeoutMs: 120_000,
   consumerGroup: 'TRIBUTARY_PULL',
   pullBatchSize: 32,
   maxMessageBytes: 4 * 1024 * 1024,
@@ -104,6 +110,7 @@ export interface RocketMQWorkerKeys {
   readonly 'rocketmq.request.timeout.ms': number;
   readonly 'rocketmq.producer.group': string;
   readonly 'rocketmq.producer.retries': number;
+  readonly 'rocketmq.producer.delivery.timeout.ms': number;
   readonly 'rocketmq.consumer.group': string;
   readonly 'rocketmq.consumer.pull.batch.size': number;
   readonly 'rocketmq.max.message.bytes': number;
@@ -122,6 +129,7 @@ export function rocketmqBrokerOptionsFromConfig(
     requestTimeoutMs: config['rocketmq.request.timeout.ms'],
     producerGroup: config['rocketmq.producer.group'],
     producerRetries: config['rocketmq.producer.retries'],
+    deliveryTimeoutMs: config['rocketmq.producer.delivery.timeout.ms'],
     consumerGroup: config['rocketmq.consumer.group'],
     pullBatchSize: config['rocketmq.consumer.pull.batch.size'],
     maxMessageBytes: config['rocketmq.max.message.bytes'],

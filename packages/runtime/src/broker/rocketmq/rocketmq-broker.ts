@@ -4,6 +4,7 @@ import {
   ConnectError,
   DataError,
   IllegalStateError,
+  isRetriable,
   NotFoundError,
   RetriableError,
 } from '@tributary/api';
@@ -508,14 +509,7 @@ export class RocketMQBroker implements Broker {
             : { body: r.body, keys: r.keys, properties: r.properties, queue: selector },
         );
       }
-      let acks: Awaited<ReturnType<Producer['sendBatch']>>;
-      try {
-        acks = await producer.sendBatch(info.native, batch);
-      } catch (err) {
-        // A topic deleted behind this broker's back is created again on the next attempt.
-        if (err instanceof TopicNotFoundError) this.#topics.delete(info.name);
-        throw toConnectError(err, `sending to RocketMQ topic ${info.native} queue ${queue}`);
-      }
+      const acks = await this.#deliver(producer, info, queue, batch);
       const endKey = refKey(info.name, queue);
       let last = this.#ends.get(endKey) ?? 0;
       for (let j = start; j < end; j++) {
@@ -525,6 +519,34 @@ export class RocketMQBroker implements Broker {
       }
       this.#ends.set(endKey, last);
       start = end;
+    }
+  }
+
+  /**
+   * Sends one batch, retrying retriable failures with backoff for up to `deliveryTimeoutMs` (the client
+   * has already retried `producerRetries` times). Later sends to the queue wait in its chain meanwhile.
+   */
+  async #deliver(producer: Producer, info: TopicInfo, queue: number, batch: BatchMessage[]) {
+    const started = performance.now();
+    let attempt = 0;
+    for (;;) {
+      try {
+        return await producer.sendBatch(info.native, batch);
+      } catch (err) {
+        const error = toConnectError(err, `sending to RocketMQ topic ${info.native} queue ${queue}`);
+        const waited = performance.now() - started;
+        if (err instanceof TopicNotFoundError) {
+          // Deleted behind this broker's back: forgotten, so the task's next attempt creates it again.
+          this.#topics.delete(info.name);
+          throw error;
+        }
+        if (!isRetriable(error) || this.#state !== 'started' || waited >= this.options.deliveryTimeoutMs) throw error;
+        attempt++;
+        if (attempt === 1 || attempt % 20 === 0) {
+          this.options.logger?.warn(`${error.message}; retrying for up to ${this.options.deliveryTimeoutMs} ms`);
+        }
+        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** Math.min(attempt, 5))));
+      }
     }
   }
 
