@@ -1,4 +1,9 @@
-import { defineSinkConnector, defineSourceConnector } from '@tributary/api';
+import {
+  defineSinkConnector,
+  defineSourceConnector,
+  type SinkConnectorPlugin,
+  type SourceConnectorPlugin,
+} from '@tributary/api';
 import { CONNECTORS_VERSION } from '../version.js';
 import { JDBC_SINK_SPEC, JDBC_SOURCE_SPEC } from './config.js';
 import { JdbcSinkConnector, JdbcSinkTask } from './sink.js';
@@ -28,3 +33,6 @@ export const jdbcSink = defineSinkConnector({
   createConnector: () => new JdbcSinkConnector(),
   createTask: () => new JdbcSinkTask(),
 });
+
+/** This folder's plugins, so the folder can also be loaded through a worker's `plugin.path`. */
+export const plugins: readonly (SourceConnectorPlugin | SinkConnectorPlugin)[] = Object.freeze([jdbcSource, jdbcSink]);
