@@ -659,6 +659,30 @@ for (const target of [MARIADB, POSTGRES]) {
         assert.equal(rows[1]!.name, null);
       });
 
+      it('writes awkward text exactly (quotes, backslashes, braces, NULL as text, empty, spaces, unicode)', async () => {
+        const topic = uniqueTable('text');
+        const texts = [
+          'NULL',
+          'null',
+          '',
+          ' lead and trail ',
+          'a "b" \\c',
+          '{x, y}',
+          'tab\tnew\nline',
+          'ünï €',
+          "it's",
+        ];
+        const task = await startSink(
+          sinkConfig({ 'auto.create': 'true', 'pk.mode': 'record_value', 'pk.fields': 'id' }),
+        );
+        await task.put(texts.map((name, i) => rec(topic, order({ id: i + 1, name }))));
+        await task.stop();
+        assert.deepEqual(
+          (await admin.rows(`SELECT name FROM ${T(topic)} ORDER BY id`)).map((r) => r.name),
+          texts,
+        );
+      });
+
       it('insert mode: a duplicate key is a bad record, reported while the rest of the batch is written', async () => {
         const topic = uniqueTable('ins');
         const reporter = new CollectingReporter();

@@ -4,7 +4,7 @@ import { ConnectError, DataError, Decimal, Logical, Schema, SchemaBuilder } from
 import { UTC, zoneOf } from '../time.js';
 import type { ColumnDefinition, TableDefinition, WriteOp, WritePlan } from './dialect.js';
 import { mysqlDeleteSql, mysqlDialect, mysqlInsertSql, mysqlUpdateSql } from './mysql.js';
-import { pgDeleteSql, pgInsertSql, pgUpdateSql, postgresDialect } from './postgres.js';
+import { arrayLiteral, pgDeleteSql, pgInsertSql, pgUpdateSql, postgresDialect } from './postgres.js';
 
 function table(schema: string | undefined, name: string, columns: Record<string, string>): TableDefinition {
   const map = new Map<string, ColumnDefinition>();
@@ -101,6 +101,20 @@ describe('PostgreSQL statements', () => {
       pgDeleteSql(plan('delete', orders, ['id'], [])),
       'DELETE FROM "shop"."orders" AS "__t" USING unnest($1::bigint[]) AS "__v"("id") WHERE "__t"."id" = "__v"."id"',
     );
+  });
+
+  it('builds array literals, quoting only what array_in would misread', () => {
+    const rows = [
+      ['1', 'plain'],
+      [null, ''],
+      ['3', 'NULL'],
+      ['4', 'a "b" \\c'],
+      ['5', '{x, y}'],
+      ['6', 'tab\there'],
+    ];
+    assert.equal(arrayLiteral(rows, 0, rows.length, 0), '{1,NULL,3,4,5,6}');
+    assert.equal(arrayLiteral(rows, 0, rows.length, 1), '{plain,"","NULL","a \\"b\\" \\\\c","{x, y}","tab\there"}');
+    assert.equal(arrayLiteral(rows, 1, 3, 1), '{"","NULL"}');
   });
 
   it('parses dotted table names, a leading database name included', () => {

@@ -85,6 +85,7 @@ export class JdbcWriter {
   readonly #tables = new Map<string, TableDefinition>();
   readonly #shapes = new Map<string, { key: Schema | object; value: Schema | null; fields: FieldsPlan }[]>();
   readonly #writings = new WeakMap<FieldsPlan, Map<string, Writing>>();
+  readonly #targets = new Map<string, { table: string; tableId: TableId }>();
 
   constructor(db: Database, config: JdbcSinkConfig, logger: Logger, reporter: ErrantRecordReporter | null) {
     this.#db = db;
@@ -128,8 +129,12 @@ export class JdbcWriter {
     for (const [table, list] of byTable) {
       const definition = await this.#ensureTable(session, table, list);
       let current: Run | null = null;
+      let last: { fields: FieldsPlan; op: Item['op']; writing: Writing } | null = null;
       for (const item of list) {
-        const writing = this.#writing(definition, item);
+        if (last === null || last.fields !== item.fields || last.op !== item.op) {
+          last = { fields: item.fields, op: item.op, writing: this.#writing(definition, item) };
+        }
+        const writing = last.writing;
         let row: SqlParam[];
         try {
           row = this.#encode(writing, item);
@@ -201,15 +206,24 @@ export class JdbcWriter {
           `a schema (topic '${record.topic}', queue ${record.queue}, offset ${record.offset})`,
       );
     }
-    const table = config[TABLE_NAME_FORMAT].replaceAll('${topic}', record.topic);
-    if (table === '') {
-      throw new ConnectError(
-        `Destination table name for topic '${record.topic}' is empty using the format '${config[TABLE_NAME_FORMAT]}'`,
-      );
-    }
-    const tableId = this.#db.dialect.parseTableName(table, this.#db.url.database);
+    const { table, tableId } = this.#targetOf(record.topic);
     const fields = this.#fieldsOf(table, record.keySchema, op === 'delete' ? null : value!.schema);
     return { record, table, tableId, op, fields, value };
+  }
+
+  #targetOf(topic: string): { table: string; tableId: TableId } {
+    let target = this.#targets.get(topic);
+    if (target === undefined) {
+      const format = this.#config[TABLE_NAME_FORMAT];
+      const table = format.replaceAll('${topic}', topic);
+      if (table === '') {
+        throw new ConnectError(`Destination table name for topic '${topic}' is empty using the format '${format}'`);
+      }
+      target = { table, tableId: this.#db.dialect.parseTableName(table, this.#db.url.database) };
+      if (this.#targets.size > 10_000) this.#targets.clear();
+      this.#targets.set(topic, target);
+    }
+    return target;
   }
 
   #fieldsOf(table: string, keySchema: Schema | null, valueSchema: Schema | null): FieldsPlan {
