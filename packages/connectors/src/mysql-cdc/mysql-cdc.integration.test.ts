@@ -6,9 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ConfigError,
   Decimal,
+  isRetriable,
   type JsonMap,
   NotConnectedError,
   type SourceRecord,
@@ -595,6 +597,13 @@ describe('MySqlCdcSource against private MariaDB instances', { skip: privateSkip
     }
   }
 
+  /** Tests after the first need the binlog on (also when run alone). */
+  async function withBinlog(): Promise<void> {
+    const [row] = await sql('SELECT @@log_bin AS b');
+    if (Number(row!.b) !== 1) await server.restart({ binlog: true });
+    await sql("SET GLOBAL binlog_format = 'ROW'; SET GLOBAL binlog_row_image = 'FULL'");
+  }
+
   it('a server without binlog: the task and validate say to enable it', async () => {
     const fix = /enable binary logging: log_bin, binlog_format=ROW, binlog_row_image=FULL, server_id/;
     await assert.rejects(
@@ -618,6 +627,7 @@ describe('MySqlCdcSource against private MariaDB instances', { skip: privateSkip
   });
 
   it('snapshot.mode=never streams the binlog from its oldest file, without a snapshot', async () => {
+    await withBinlog();
     await sql('CREATE DATABASE nv; CREATE TABLE nv.t (id INT PRIMARY KEY); INSERT INTO nv.t VALUES (1), (2)');
     const h = harness(config({ 'snapshot.mode': 'never', 'table.include.list': 'nv.t' }));
     await h.start();
@@ -629,7 +639,38 @@ describe('MySqlCdcSource against private MariaDB instances', { skip: privateSkip
     await h.stop();
   });
 
+  it('a server restart mid-stream: polls fail as retriable, then resume after the last record returned', async () => {
+    await withBinlog();
+    await sql('CREATE DATABASE rst; CREATE TABLE rst.t (id INT PRIMARY KEY)');
+    const h = harness(config({ 'table.include.list': 'rst.t' }));
+    await h.start();
+    await sql('INSERT INTO rst.t VALUES (1)');
+    const before = await pollFor(h, 1);
+    await server.restart({ binlog: true });
+    await sql('INSERT INTO rst.t VALUES (2), (3)');
+    const after: SourceRecord[] = [];
+    let retriable = 0;
+    const deadline = Date.now() + WAIT_MS;
+    // What the runtime does: a retriable error from poll means "poll again after a back-off".
+    while (after.length < 2 && Date.now() < deadline) {
+      try {
+        after.push(...(await h.poll()));
+      } catch (e) {
+        if (!isRetriable(e)) throw e;
+        retriable++;
+        await sleep(200);
+      }
+    }
+    assert.ok(retriable > 0, 'the lost connection surfaced as a retriable error');
+    assert.deepEqual(
+      [...before, ...after].map((r) => `${op(r)}${(r.key as Struct).get('id')}`),
+      ['c1', 'c2', 'c3'],
+    );
+    assert.deepEqual(await pollQuietly(h), []);
+  });
+
   it('a purged binlog position: fails naming snapshot.mode=when_needed, which then takes a new snapshot', async () => {
+    await withBinlog();
     await sql('CREATE DATABASE pg; CREATE TABLE pg.t (id INT PRIMARY KEY); INSERT INTO pg.t VALUES (1)');
     const cfg = config({ 'table.include.list': 'pg.t' });
     const first = harness(cfg);
