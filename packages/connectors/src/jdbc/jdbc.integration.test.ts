@@ -585,10 +585,17 @@ for (const target of [MARIADB, POSTGRES]) {
         };
         await connector.start(ctx, config);
         const tasks = await connector.taskConfigs(2);
+        const id = (n: string) => ({ schema: target.space, table: `${prefix}_${n}` });
         assert.deepEqual(
           tasks.map((c) => JSON.parse(c.tables!)),
-          [[`${target.space}.${prefix}_a`, `${target.space}.${prefix}_b`], [`${target.space}.${prefix}_c`]],
+          [[id('a'), id('b')], [id('c')]],
         );
+        // The task reads what the connector hands it.
+        await admin.exec(`INSERT INTO ${T(`${prefix}_c`)} VALUES (1), (2)`);
+        const h = new SourceTaskHarness(new JdbcSourceTask(), { config: tasks[1]! });
+        await h.start();
+        assert.deepEqual(ids(await pollAll(h, 2)), ['1', '2']);
+        await h.stop();
         await admin.exec(`CREATE TABLE ${T(`${prefix}_d`)} (id INT NOT NULL)`);
         const deadline = Date.now() + 10_000;
         while (ctx.reconfigurations === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -681,6 +688,51 @@ for (const target of [MARIADB, POSTGRES]) {
           (await admin.rows(`SELECT name FROM ${T(topic)} ORDER BY id`)).map((r) => r.name),
           texts,
         );
+      });
+
+      it('db.timezone: zone-less date-times are wall time in it, zoned ones keep the instant, both ways', async () => {
+        const topic = uniqueTable('tz');
+        const zoned = target.name === 'MariaDB' ? 'TIMESTAMP(3)' : 'TIMESTAMPTZ(3)';
+        await admin.exec(
+          `CREATE TABLE ${T(topic)} (id INT PRIMARY KEY, plain ${target.datetime} NOT NULL, zoned ${zoned} NOT NULL)`,
+        );
+        const schema = SchemaBuilder.struct()
+          .field('id', Schema.INT32)
+          .field('plain', Logical.TIMESTAMP)
+          .field('zoned', Logical.TIMESTAMP)
+          .build();
+        const instant = new Date('2024-01-01T00:00:00.250Z');
+        const task = await startSink(
+          sinkConfig({ 'db.timezone': '+02:00', 'pk.mode': 'record_value', 'pk.fields': 'id' }),
+        );
+        await task.put([
+          sinkRecord({
+            topic,
+            queue: 0,
+            offset: offsetSeq++,
+            valueSchema: schema,
+            value: new Struct(schema).put('id', 1).put('plain', instant).put('zoned', instant),
+          }),
+        ]);
+        await task.stop();
+        const fmt = (c: string) =>
+          target.name === 'MariaDB'
+            ? `DATE_FORMAT(${c}, '%Y-%m-%d %H:%i:%s.%f')`
+            : `to_char(${c}, 'YYYY-MM-DD HH24:MI:SS.US')`;
+        // The admin session runs in UTC.
+        assert.deepEqual(
+          await admin.rows(`SELECT ${fmt('plain')} AS plain, ${fmt('zoned')} AS zoned FROM ${T(topic)}`),
+          [{ plain: '2024-01-01 02:00:00.250000', zoned: '2024-01-01 00:00:00.250000' }],
+        );
+        const h = new SourceTaskHarness(new JdbcSourceTask(), {
+          config: sourceConfig(topic, { mode: 'bulk', 'db.timezone': '+02:00' }),
+        });
+        await h.start();
+        const [back] = await pollAll(h, 1);
+        await h.stop();
+        const value = back!.value as Struct;
+        assert.equal((value.get('plain') as Date).toISOString(), instant.toISOString());
+        assert.equal((value.get('zoned') as Date).toISOString(), instant.toISOString());
       });
 
       it('insert mode: a duplicate key is a bad record, reported while the rest of the batch is written', async () => {

@@ -132,7 +132,8 @@ export class JdbcSourceConnector implements SourceConnector {
     if (parsed[QUERY] !== '') return [{ ...config }];
     return groupContiguous(this.#tables, Math.max(1, maxTasks)).map((group) => ({
       ...config,
-      [TASK_TABLES]: JSON.stringify(group.map(qualifiedName)),
+      // Ids, not dotted names: a table name may itself contain a dot.
+      [TASK_TABLES]: JSON.stringify(group.map((id) => ({ schema: id.schema, table: id.table }))),
     }));
   }
 
@@ -175,6 +176,29 @@ export class JdbcSourceConnector implements SourceConnector {
   }
 }
 
+/**
+ * The tables of a task config: a JSON list of `{schema, table}` ids (what the connector writes) or of
+ * dotted names (`db.table`, convenient by hand).
+ */
+function taskTables(raw: string | undefined, db: Database): TableId[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  let list: unknown;
+  try {
+    list = JSON.parse(raw);
+  } catch {
+    list = undefined;
+  }
+  if (!Array.isArray(list)) throw new ConfigError(`Task config '${TASK_TABLES}' is not a JSON list of tables`);
+  return list.map((entry) => {
+    if (typeof entry === 'string') return db.dialect.parseTableName(entry, db.url.database);
+    const e = entry as { schema?: unknown; table?: unknown };
+    if (typeof e?.table !== 'string' || (e.schema !== undefined && typeof e.schema !== 'string')) {
+      throw new ConfigError(`Task config '${TASK_TABLES}' has a bad entry: ${JSON.stringify(entry)}`);
+    }
+    return e.schema === undefined ? { table: e.table } : { schema: e.schema, table: e.table };
+  });
+}
+
 /** Test hooks of {@link JdbcSourceTask}. */
 export interface JdbcSourceTaskOptions {
   /** Longest one idle poll waits before returning null, in ms (default 1000; the poll's signal ends it earlier). */
@@ -210,15 +234,7 @@ export class JdbcSourceTask implements SourceTask {
         legacy: null,
       });
     } else {
-      const raw = context.config[TASK_TABLES];
-      let names: string[];
-      try {
-        names = raw === undefined ? [] : (JSON.parse(raw) as string[]);
-      } catch {
-        throw new ConfigError(`Task config '${TASK_TABLES}' is not a JSON list of table names`);
-      }
-      for (const name of names) {
-        const id = db.dialect.parseTableName(name, db.url.database);
+      for (const id of taskTables(context.config[TASK_TABLES], db)) {
         sources.push({
           source: { kind: 'table', table: id },
           topic: `${config[TOPIC_PREFIX]}${id.table}`,

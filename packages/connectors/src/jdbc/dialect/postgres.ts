@@ -282,6 +282,19 @@ function columnMapping(f: FieldDef, options: MappingOptions): ColumnMapping {
   }
 }
 
+/**
+ * The TimeZone setting of a zone. PostgreSQL reads a bare offset as a POSIX zone, whose sign is inverted
+ * (`UTC-02:00` is two hours east of UTC), so fixed offsets are written that way; IANA ids pass as they are.
+ */
+export function pgTimeZone(zone: Zone): string {
+  if (!zone.fixed) return zone.sessionName;
+  const minutes = zone.offsetMinutesAt(0);
+  if (minutes === 0) return 'UTC';
+  const abs = Math.abs(minutes);
+  const hhmm = `${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `UTC${minutes > 0 ? '-' : '+'}${hhmm}`;
+}
+
 async function connect(options: ConnectOptions): Promise<DbSession> {
   const { url } = options;
   const props = url.properties;
@@ -311,7 +324,7 @@ async function connect(options: ConnectOptions): Promise<DbSession> {
     await session.select(
       `SELECT set_config('TimeZone', $1, false), set_config('DateStyle', 'ISO, YMD', false),
               set_config('IntervalStyle', 'iso_8601', false), set_config('bytea_output', 'hex', false)`,
-      [options.zone.sessionName],
+      [pgTimeZone(options.zone)],
     );
     if (props.currentSchema !== undefined && props.currentSchema !== '') {
       await session.select(`SELECT set_config('search_path', $1, false)`, [props.currentSchema]);

@@ -4,7 +4,7 @@ import { ConnectError, DataError, Decimal, Logical, Schema, SchemaBuilder } from
 import { UTC, zoneOf } from '../time.js';
 import type { ColumnDefinition, TableDefinition, WriteOp, WritePlan } from './dialect.js';
 import { mysqlDeleteSql, mysqlDialect, mysqlInsertSql, mysqlUpdateSql } from './mysql.js';
-import { arrayLiteral, pgDeleteSql, pgInsertSql, pgUpdateSql, postgresDialect } from './postgres.js';
+import { arrayLiteral, pgDeleteSql, pgInsertSql, pgTimeZone, pgUpdateSql, postgresDialect } from './postgres.js';
 
 function table(schema: string | undefined, name: string, columns: Record<string, string>): TableDefinition {
   const map = new Map<string, ColumnDefinition>();
@@ -115,6 +115,13 @@ describe('PostgreSQL statements', () => {
     assert.equal(arrayLiteral(rows, 0, rows.length, 0), '{1,NULL,3,4,5,6}');
     assert.equal(arrayLiteral(rows, 0, rows.length, 1), '{plain,"","NULL","a \\"b\\" \\\\c","{x, y}","tab\there"}');
     assert.equal(arrayLiteral(rows, 1, 3, 1), '{"","NULL"}');
+  });
+
+  it('sets fixed offsets as POSIX zones, whose sign PostgreSQL inverts', () => {
+    assert.equal(pgTimeZone(UTC), 'UTC');
+    assert.equal(pgTimeZone(zoneOf('+02:00')!), 'UTC-02:00');
+    assert.equal(pgTimeZone(zoneOf('-05:30')!), 'UTC+05:30');
+    assert.equal(pgTimeZone(zoneOf('Europe/Paris')!), 'Europe/Paris');
   });
 
   it('parses dotted table names, a leading database name included', () => {
