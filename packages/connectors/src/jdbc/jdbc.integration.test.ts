@@ -735,6 +735,27 @@ for (const target of [MARIADB, POSTGRES]) {
         assert.equal((value.get('zoned') as Date).toISOString(), instant.toISOString());
       });
 
+      it('splits a batch whose values exceed one statement (20 rows of 1 MiB: more than max_allowed_packet)', async () => {
+        const topic = uniqueTable('big');
+        await admin.exec(
+          `CREATE TABLE ${T(topic)} (id BIGINT PRIMARY KEY, raw ${target.name === 'MariaDB' ? 'LONGBLOB' : 'BYTEA'} NOT NULL)`,
+        );
+        const task = await startSink(
+          sinkConfig({ 'pk.mode': 'record_value', 'pk.fields': 'id', 'fields.whitelist': 'raw' }),
+        );
+        const batch = Array.from({ length: 20 }, (_, i) => {
+          const value = order({ id: i + 1 });
+          value.put('raw', new Uint8Array(1024 * 1024).fill(i + 1));
+          return rec(topic, value);
+        });
+        await task.put(batch);
+        await task.stop();
+        const len = target.name === 'MariaDB' ? 'LENGTH(raw)' : 'octet_length(raw)';
+        const rows = await admin.rows(`SELECT id, ${len} AS n FROM ${T(topic)} ORDER BY id`);
+        assert.equal(rows.length, 20);
+        assert.ok(rows.every((r) => Number(r.n) === 1024 * 1024));
+      });
+
       it('insert mode: a duplicate key is a bad record, reported while the rest of the batch is written', async () => {
         const topic = uniqueTable('ins');
         const reporter = new CollectingReporter();

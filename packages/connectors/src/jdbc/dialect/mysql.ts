@@ -63,8 +63,8 @@ const MAX_PLACEHOLDERS = 65_535;
 
 // Transient: connection trouble, deadlock, lock wait timeout, server going away or busy.
 const TRANSIENT_ERRNOS = new Set([
-  1040, 1042, 1043, 1047, 1053, 1077, 1078, 1079, 1080, 1152, 1153, 1154, 1155, 1156, 1157, 1158, 1159, 1160, 1161,
-  1184, 1189, 1190, 1205, 1213, 1218, 1927, 2002, 2003, 2004, 2005, 2006, 2011, 2012, 2013, 2026, 2055, 4031,
+  1040, 1042, 1043, 1047, 1053, 1077, 1078, 1079, 1080, 1152, 1154, 1155, 1156, 1157, 1158, 1159, 1160, 1161, 1184,
+  1189, 1190, 1205, 1213, 1218, 1927, 2002, 2003, 2004, 2005, 2006, 2011, 2012, 2013, 2026, 2055, 4031,
 ]);
 // Record-level: the row's values or a constraint (duplicate key, NOT NULL, too long, out of range,
 // wrong value, foreign key, CHECK).
@@ -462,8 +462,16 @@ async function write(session: DbSession, plan: WritePlan, rows: readonly (readon
     for (const row of rows) await session.run(sql, [...row.slice(keys), ...row.slice(0, keys)]);
     return;
   }
-  for (let start = 0; start < rows.length; start += plan.maxRows) {
-    const chunk = rows.slice(start, start + plan.maxRows);
+  for (let start = 0; start < rows.length; ) {
+    // Rows up to maxRows, and up to a byte budget: one statement must fit max_allowed_packet.
+    let end = start;
+    let bytes = 0;
+    while (end < rows.length && end - start < plan.maxRows && (end === start || bytes < MAX_STATEMENT_BYTES)) {
+      bytes += rowBytes(rows[end]!);
+      end++;
+    }
+    const chunk = rows.slice(start, end);
+    start = end;
     const sql =
       plan.op === 'delete'
         ? cachedSql(plan, chunk.length, () => mysqlDeleteSql(plan, chunk.length))
@@ -472,6 +480,20 @@ async function write(session: DbSession, plan: WritePlan, rows: readonly (readon
     for (const row of chunk) for (const v of row) params.push(v);
     await session.run(sql, params);
   }
+}
+
+/** Budget of bound values per statement: a quarter of the smallest default max_allowed_packet (16 MiB). */
+const MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
+
+function rowBytes(row: readonly SqlParam[]): number {
+  let n = 0;
+  for (const v of row) {
+    // Strings may take up to 4 bytes per UTF-16 unit in utf8mb4; 3 is a fair bound for a budget.
+    if (typeof v === 'string') n += v.length * 3 + 9;
+    else if (v instanceof Uint8Array) n += v.byteLength + 9;
+    else n += 9;
+  }
+  return n;
 }
 
 /** MySQL, MariaDB and OceanBase (MySQL mode). */
