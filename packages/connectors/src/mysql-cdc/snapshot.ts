@@ -228,8 +228,11 @@ export class Snapshot {
     return this.#progress.total;
   }
 
-  /** Up to `max` records; an empty array once the snapshot is complete (then {@link done} is true). */
-  async next(max: number): Promise<SourceRecord[]> {
+  /**
+   * Up to `max` records; an empty array once the snapshot is complete (then {@link done} is true). Returns
+   * early, with what it has, once `signal` aborts.
+   */
+  async next(max: number, signal?: AbortSignal): Promise<SourceRecord[]> {
     const out: SourceRecord[] = [];
     const now = Date.now();
     while (out.length < max && !this.#done) {
@@ -247,7 +250,7 @@ export class Snapshot {
         break;
       }
       if (this.#stream === null) this.#openTable(table);
-      const rows = await this.#readRows(max - out.length);
+      const rows = await this.#readRows(max - out.length, signal);
       for (const row of rows) {
         const progress = this.#advance(table, row);
         const firstInTable = progress.rows === 1 && !this.#resumedTable(table);
@@ -339,7 +342,7 @@ export class Snapshot {
     this.#tableIndex++;
   }
 
-  async #readRows(max: number): Promise<unknown[][]> {
+  async #readRows(max: number, signal: AbortSignal | undefined): Promise<unknown[][]> {
     const stream = this.#stream!;
     const rows: unknown[][] = [];
     for (;;) {
@@ -349,17 +352,19 @@ export class Snapshot {
         if (row === null) break;
         rows.push(row);
       }
-      if (rows.length > 0 || this.#streamEnded) return rows;
+      if (rows.length > 0 || this.#streamEnded || signal?.aborted) return rows;
       await new Promise<void>((resolve) => {
         const done = () => {
           stream.off('readable', done);
           stream.off('end', done);
           stream.off('error', done);
+          signal?.removeEventListener('abort', done);
           resolve();
         };
         stream.on('readable', done);
         stream.on('end', done);
         stream.on('error', done);
+        signal?.addEventListener('abort', done, { once: true });
       });
     }
   }

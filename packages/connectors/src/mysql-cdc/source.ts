@@ -307,7 +307,7 @@ export class MySqlCdcTask implements SourceTask {
         await sleep(this.#config[POLL_INTERVAL_CONFIG], signal);
         return [];
       case 'snapshot': {
-        const records = await phase.snapshot.next(this.#config[MAX_BATCH_SIZE_CONFIG]);
+        const records = await phase.snapshot.next(this.#config[MAX_BATCH_SIZE_CONFIG], signal);
         if (phase.snapshot.done) {
           const mode = snapshotMode(this.#config);
           if (mode === 'initial_only') {
