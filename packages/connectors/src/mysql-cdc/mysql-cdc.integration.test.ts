@@ -491,7 +491,9 @@ describe('MySqlCdcSource against MariaDB', { skip: gate.skip, timeout: 600_000 }
     await root.query(`INSERT INTO ${db}.hb_out VALUES (1)`);
     const [mark] = await root.query<mysql.RowDataPacket[]>('SHOW MASTER STATUS');
     let beat: SourceRecord | undefined;
+    const deadline = Date.now() + WAIT_MS;
     while (beat === undefined) {
+      assert.ok(Date.now() < deadline, 'no heartbeat at or after the insert into the excluded table');
       beat = (await pollFor(h, 1)).find((r) => {
         const p = decodeOffset(r.sourceOffset).position;
         return p.file === mark[0]!.File && p.pos >= Number(mark[0]!.Position);
