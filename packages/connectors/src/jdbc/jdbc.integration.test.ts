@@ -401,6 +401,33 @@ for (const target of [MARIADB, POSTGRES]) {
         await second.stop();
       });
 
+      it('incrementing: exact with ids beyond 2^53 (offsets as strings, no row skipped or repeated)', async () => {
+        const t = uniqueTable('bigid');
+        await admin.exec(`CREATE TABLE ${T(t)} (id BIGINT NOT NULL PRIMARY KEY)`);
+        const base = 9223372036854775800n;
+        await admin.exec(`INSERT INTO ${T(t)} VALUES ${[0n, 1n, 2n, 3n, 4n].map((d) => `(${base + d})`).join(',')}`);
+        const config = sourceConfig(t, {
+          mode: 'incrementing',
+          'incrementing.column.name': 'id',
+          'batch.max.rows': '2',
+        });
+        const first = new SourceTaskHarness(new JdbcSourceTask(), { config });
+        await first.start();
+        const got = await pollAll(first, 5);
+        assert.deepEqual(
+          ids(got),
+          [0n, 1n, 2n, 3n, 4n].map((d) => String(base + d)),
+        );
+        assert.deepEqual(got[0]!.sourceOffset, { incrementing: String(base) });
+        await first.commit(got.slice(0, 3));
+        await first.stop();
+        const second = new SourceTaskHarness(new JdbcSourceTask(), { config, store: first.store });
+        await second.start();
+        assert.deepEqual(ids(await pollAll(second, 2)), [String(base + 3n), String(base + 4n)]);
+        assert.deepEqual(await pollIdle(second), []);
+        await second.stop();
+      });
+
       it('incrementing: finds the auto-increment column when none is configured', async () => {
         const t = uniqueTable('auto');
         await admin.exec(`CREATE TABLE ${T(t)} (name VARCHAR(10) NOT NULL, id ${target.autoId})`);

@@ -141,6 +141,8 @@ export interface Dialect {
   parseTableName(text: string, database: string): TableId;
   /** The placeholder of the i-th parameter (1-based). */
   placeholder(index: number): string;
+  /** The placeholder of an integer parameter compared exactly with integer and DECIMAL columns. */
+  integerPlaceholder(index: number): string;
   classifyError(err: unknown): ErrorKind;
 
   listTables(session: DbSession, filter: TableFilter): Promise<TableId[]>;

@@ -513,6 +513,8 @@ export const mysqlDialect: Dialect = {
     );
   },
   placeholder: () => '?',
+  // A string parameter compared with a BIGINT is compared as a double: exact only below 2^53.
+  integerPlaceholder: () => 'CAST(? AS DECIMAL(65,0))',
   classifyError,
   listTables,
   describeTable,
@@ -525,10 +527,7 @@ export const mysqlDialect: Dialect = {
     return `${c.name}/${f.columnType}/${f.flags}/${f.decimals}/${f.columnLength}/${f.characterSet}`;
   },
   timestampParam: (nanos, zone) => formatDateTime(nanos, zone),
-  integerParam: (value) =>
-    value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-      ? Number(value)
-      : String(value),
+  integerParam: (value) => String(value),
   sqlType,
   createTableSql(id, columns, zone) {
     return createTableSql(quoteTable(id), columns, quoteIdentifier, (c) => columnSql(c, zone));

@@ -519,6 +519,8 @@ export const postgresDialect: Dialect = {
     );
   },
   placeholder: (i) => `$${i}`,
+  // The parameter takes the column's type (bigint, numeric): exact.
+  integerPlaceholder: (i) => `$${i}`,
   classifyError,
   listTables,
   describeTable,

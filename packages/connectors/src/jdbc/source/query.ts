@@ -5,6 +5,8 @@ export interface SqlSyntax {
   quoteIdentifier(name: string): string;
   /** Placeholder of the i-th parameter, 1-based. */
   placeholder(index: number): string;
+  /** Placeholder of an integer compared exactly with an integer or DECIMAL column (beyond 2^53 too). */
+  integerPlaceholder(index: number): string;
 }
 
 /** The columns an incremental query orders and filters by. */
@@ -41,7 +43,7 @@ export function incrementalQuery(syntax: SqlSyntax, base: string, criteria: Crit
     case 'bulk':
       return base;
     case 'incrementing':
-      return `${base} WHERE ${inc} > ${p(1)} ORDER BY ${inc} ASC${lim}`;
+      return `${base} WHERE ${inc} > ${syntax.integerPlaceholder(1)} ORDER BY ${inc} ASC${lim}`;
     case 'timestamp': {
       const ts = timestampExpression(syntax, criteria.timestampColumns);
       return `${base} WHERE ${ts} > ${p(1)} AND ${ts} < ${p(2)} ORDER BY ${ts} ASC${lim}`;
@@ -49,7 +51,7 @@ export function incrementalQuery(syntax: SqlSyntax, base: string, criteria: Crit
     case 'timestamp+incrementing': {
       const ts = timestampExpression(syntax, criteria.timestampColumns);
       return (
-        `${base} WHERE ${ts} < ${p(1)} AND ((${ts} = ${p(2)} AND ${inc} > ${p(3)}) OR ${ts} > ${p(4)})` +
+        `${base} WHERE ${ts} < ${p(1)} AND ((${ts} = ${p(2)} AND ${inc} > ${syntax.integerPlaceholder(3)}) OR ${ts} > ${p(4)})` +
         ` ORDER BY ${ts},${inc} ASC${lim}`
       );
     }
