@@ -35,7 +35,7 @@ describe('incremental queries', () => {
         { mode: 'timestamp+incrementing', incrementingColumn: 'id', timestampColumns: ['updated', 'created'] },
         10,
       ),
-      'SELECT * FROM `t` WHERE COALESCE(`updated`,`created`) < ? AND ((COALESCE(`updated`,`created`) = ? AND `id` > ?) ' +
+      'SELECT * FROM `t` WHERE COALESCE(`updated`,`created`) < ? AND ((COALESCE(`updated`,`created`) = ? AND `id` > CAST(? AS DECIMAL(65,0))) ' +
         'OR COALESCE(`updated`,`created`) > ?) ORDER BY COALESCE(`updated`,`created`),`id` ASC LIMIT 10',
     );
     assert.equal(
