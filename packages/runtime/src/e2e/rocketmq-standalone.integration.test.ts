@@ -3,14 +3,19 @@
  * `scripts/services.sh start rocketmq`: the pipelines the embedded-broker tests run
  * (herder/standalone-herder.test.ts, durability.test.ts) on RocketMQ topics with Kafka-style (dotted)
  * names — file source → topic → file sink with the String and JSON converters, generator → discard sink,
- * a poison record to a dead-letter topic, and a worker process killed with SIGKILL mid-stream and
- * restarted: nothing lost. Topic and connector names are unique per run (RocketMQ keeps its store).
+ * a poison record to a dead-letter topic, a worker process killed with SIGKILL mid-stream and
+ * restarted, and the RocketMQ broker restarted mid-stream: nothing lost. Topic and connector names are
+ * unique per run (RocketMQ keeps its store). The broker-restart test restarts the shared broker (keeping
+ * its store): it runs last.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { appendFile, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { NAMESRV, rocketmqGate, uniqueName } from '../broker/rocketmq/service-gate.test.fixture.js';
 import { toRocketMQTopic } from '../broker/rocketmq/topic-names.js';
 import type { RunningWorker } from '../standalone.js';
@@ -316,5 +321,55 @@ describe('standalone worker process on RocketMQ, killed with SIGKILL mid-stream'
     assert.ok(kills >= 1, 'the worker was killed mid-stream');
     assert.equal(v.missing, 0, 'no line lost');
     assert.equal(v.reordered, 0, 'first deliveries in input order');
+  });
+});
+
+// --- a RocketMQ broker restart under a running pipeline ---------------------------------------------
+
+const servicesScript = fileURLToPath(new URL('../../../../scripts/services/rocketmq.sh', import.meta.url));
+
+describe('standalone worker on RocketMQ while the broker restarts', { skip, timeout: 600_000 }, () => {
+  const workers: RunningWorker[] = [];
+  after(async () => {
+    for (const w of workers) await w.stop().catch(() => undefined);
+  });
+
+  it('rides out the restart (sends retried within the delivery timeout, pulls resumed): nothing lost', async () => {
+    // Paced: 2000 records/s for 40 s, so the ~30 s restart happens mid-stream.
+    const total = 80_000;
+    const dir = await tempDir();
+    const output = join(dir, 'out.txt');
+    const topic = uniqueName('restart.generated');
+    const [gen, sink] = [name('restart-gen'), name('restart-sink')];
+    const w = await startTestWorker(join(dir, 'data'), { ...ROCKETMQ, 'topic.default.queues': '2' }, [
+      { name: gen, config: { 'connector.class': 'Generator', topic, rate: '2000', count: String(total) } },
+      { name: sink, config: { 'connector.class': 'FileStreamSink', file: output, topics: topic } },
+    ]);
+    workers.push(w);
+    await waitFor('progress before the restart', async () => (await countLines(output)) > 4000, 60_000);
+    const { stdout, stderr } = await promisify(execFile)('bash', [servicesScript, 'restart-broker'], {
+      timeout: 180_000,
+    });
+    const atRestart = await countLines(output);
+    console.log(
+      `# broker restarted (${(stdout + stderr).trim().split('\n').at(-1)}); ${atRestart} of ${total} records written by then`,
+    );
+    const seqs = async () => {
+      const text = await readFile(output, 'utf8').catch(() => '');
+      const seen = new Set<number>();
+      let lines = 0;
+      for (const m of text.matchAll(/seq=(\d+)/g)) {
+        seen.add(Number(m[1]));
+        lines++;
+      }
+      return { seen, lines };
+    };
+    await waitFor('every record after the restart', async () => (await seqs()).seen.size >= total, 300_000, 500);
+    const states = await Promise.all([gen, sink].map(async (n) => (await w.herder.connectorStatus(n)).tasks[0]?.state));
+    assert.deepEqual(states, ['RUNNING', 'RUNNING'], 'no task failed during the restart');
+    const { seen, lines } = await seqs();
+    console.log(`# broker restart: ${lines} records written, ${seen.size} distinct`);
+    assert.equal(seen.size, total, 'no record lost');
+    assert.ok([...seen].every((n) => n >= 0 && n < total));
   });
 });

@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import { test } from 'node:test';
 
 /** Name server of the integration tests (`ROCKETMQ_NAMESRV`, default the one `scripts/services.sh start rocketmq` runs). */
-export const NAMESRV = process.env.ROCKETMQ_NAMESRV ?? '127.0.0.1:9876';
+export const NAMESRV = process.env.ROCKETMQ_NAMESRV ?? process.env.TRIBUTARY_ROCKETMQ_NAMESRV ?? '127.0.0.1:9876';
 const BROKER = process.env.ROCKETMQ_BROKER ?? '127.0.0.1:10911';
 
 function canConnect(address: string, timeoutMs = 2000): Promise<boolean> {
