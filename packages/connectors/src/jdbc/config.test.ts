@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ConfigError } from '@tributary/api';
 import { JDBC_SINK_SPEC, JDBC_SOURCE_SPEC, numericMappingOf } from './config.js';
 import { jdbcSink, jdbcSource } from './index.js';
-import { groupContiguous, selectTables } from './source.js';
+import { groupContiguous, JdbcSourceConnector, selectTables } from './source.js';
 
 const url = 'jdbc:postgresql://127.0.0.1:5432/test';
 const source = (extra: Record<string, string>) =>
@@ -110,5 +110,24 @@ describe('table selection and task split', () => {
     ]);
     assert.deepEqual(groupContiguous([1, 2], 5), [[1], [2]]);
     assert.deepEqual(groupContiguous([], 3), []);
+  });
+});
+
+describe('JdbcSource offsets through REST', () => {
+  it('accepts Kafka Connect JDBC partitions and offsets, rejects others', () => {
+    const c = new JdbcSourceConnector();
+    assert.equal(
+      c.alterOffsets({}, [
+        { partition: { protocol: '1', table: 'shop.orders' }, offset: { incrementing: 42 } },
+        { partition: { table: 'orders' }, offset: { timestamp: 1_700_000_000_000, timestamp_nanos: 5 } },
+        { partition: { query: 'query' }, offset: null },
+      ]),
+      true,
+    );
+    assert.throws(() => c.alterOffsets({}, [{ partition: { file: 'x' }, offset: null }]), ConfigError);
+    assert.throws(
+      () => c.alterOffsets({}, [{ partition: { table: 'orders' }, offset: { incrementing: 'many' } }]),
+      ConfigError,
+    );
   });
 });

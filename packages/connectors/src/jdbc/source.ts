@@ -137,6 +137,29 @@ export class JdbcSourceConnector implements SourceConnector {
     }));
   }
 
+  /**
+   * Accepts offsets in Kafka Connect JDBC's format for partitions `{table}` / `{protocol, table}` /
+   * `{query}`: `{incrementing}`, `{timestamp, timestamp_nanos?}` or both (null resets a partition).
+   */
+  alterOffsets(
+    _config: ConnectorConfig,
+    offsets: ReadonlyArray<{ readonly partition: JsonMap; readonly offset: JsonMap | null }>,
+  ): boolean {
+    for (const { partition, offset } of offsets) {
+      if (typeof partition.table !== 'string' && partition.query !== 'query') {
+        throw new ConfigError(
+          `JdbcSource partitions are {"table": "<name>"} or {"query": "query"}, not ${JSON.stringify(partition)}`,
+        );
+      }
+      try {
+        decodeOffset(offset);
+      } catch (e) {
+        throw new ConfigError(`Invalid JdbcSource offset for ${JSON.stringify(partition)}: ${(e as Error).message}`);
+      }
+    }
+    return true;
+  }
+
   stop(): void {
     clearInterval(this.#monitor);
     this.#monitor = undefined;
