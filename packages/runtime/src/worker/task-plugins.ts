@@ -56,16 +56,30 @@ export interface TaskConverters {
   readonly headerName: string;
 }
 
+/** One converter of a task: the canonical plugin name and its config. */
+export interface ConverterSpec {
+  readonly name: string;
+  readonly config: Readonly<Record<string, string>>;
+}
+
+/** The key, value and header converters of a task as plain data (names resolved, configs merged). */
+export interface ConverterSpecs {
+  readonly key: ConverterSpec;
+  readonly value: ConverterSpec;
+  readonly header: ConverterSpec;
+}
+
 /**
- * Creates a task's converters: the connector's `key.converter`/`value.converter`/`header.converter` (with
- * their prefixed sub-configs) or else the worker's.
+ * Resolves a task's converters: the connector's `key.converter`/`value.converter`/`header.converter` (with
+ * their prefixed sub-configs) or else the worker's, to canonical plugin names.
+ * @throws NotFoundError when a converter is not in the registry.
  */
-export function createConverters(
+export function converterSpecs(
   registry: PluginRegistry,
   workerRaw: Readonly<Record<string, string>>,
   workerDefaults: { readonly key: string; readonly value: string; readonly header: string },
   connectorRaw: Readonly<Record<string, string>>,
-): TaskConverters {
+): ConverterSpecs {
   const pick = (key: 'key.converter' | 'value.converter' | 'header.converter', fallback: string) => {
     const own = connectorRaw[key]?.trim();
     if (own !== undefined && own !== '') return { name: own, config: subConfig(connectorRaw, `${key}.`) };
@@ -75,15 +89,24 @@ export function createConverters(
   const k = pick('key.converter', workerDefaults.key);
   const v = pick('value.converter', workerDefaults.value);
   const h = pick('header.converter', workerDefaults.header);
-  const keyPlugin = registry.require(k.name, 'converter');
-  const valuePlugin = registry.require(v.name, 'converter');
-  const headerPlugin = resolveHeaderConverter(registry, h.name);
   return {
-    key: keyPlugin.create(k.config, { isKey: true }),
+    key: { name: registry.require(k.name, 'converter').name, config: k.config },
+    value: { name: registry.require(v.name, 'converter').name, config: v.config },
+    header: { name: resolveHeaderConverter(registry, h.name).name, config: h.config },
+  };
+}
+
+/** Instantiates converters from their specs. @throws when a plugin is missing or rejects its config. */
+export function createConvertersFromSpecs(registry: PluginRegistry, specs: ConverterSpecs): TaskConverters {
+  const keyPlugin = registry.require(specs.key.name, 'converter');
+  const valuePlugin = registry.require(specs.value.name, 'converter');
+  const headerPlugin = registry.require(specs.header.name, 'header_converter');
+  return {
+    key: keyPlugin.create(specs.key.config, { isKey: true }),
     keyName: keyPlugin.name,
-    value: valuePlugin.create(v.config, { isKey: false }),
+    value: valuePlugin.create(specs.value.config, { isKey: false }),
     valueName: valuePlugin.name,
-    header: headerPlugin.create(h.config),
+    header: headerPlugin.create(specs.header.config),
     headerName: headerPlugin.name,
   };
 }

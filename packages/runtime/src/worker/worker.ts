@@ -2,6 +2,7 @@ import {
   type Connector,
   type ConnectorContext,
   errorTrace,
+  type Plugin,
   type PluginRegistry,
   type SourceConnectorContext,
   type TaskConfig,
@@ -13,11 +14,12 @@ import type { WorkerConfig } from '../config/worker-config.js';
 import type { ConnectorState, TargetState, TaskState } from '../herder/entities.js';
 import type { LoggerRegistry } from '../logging/loggers.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
+import { builtinPlugins, createRegistry } from '../plugins/registry.js';
 import type { OffsetStore } from '../storage/stores.js';
-import { SinkTaskRunner } from './sink-task-runner.js';
-import { SourceTaskRunner } from './source-task-runner.js';
-import { createConverters, createTransformStages } from './task-plugins.js';
-import type { ErrorSettings, TaskRunner } from './task-runner.js';
+import { createTaskRunner, specPlugins, type TaskSpec, transformSpecs } from './task-factory.js';
+import { converterSpecs } from './task-plugins.js';
+import type { ErrorSettings } from './task-runner.js';
+import { type TaskHandle, ThreadTaskHost } from './thread/thread-task-host.js';
 
 /** Receives connector state changes and requests from running connectors. */
 export interface ConnectorListener {
@@ -60,11 +62,32 @@ export class Worker {
   readonly id: string;
   readonly #o: WorkerOptions;
   readonly #connectors = new Map<string, RunningConnector>();
-  readonly #tasks = new Map<string, { runner: TaskRunner; connector: string; task: number }>();
+  readonly #tasks = new Map<string, { runner: TaskHandle; connector: string; task: number }>();
+  /** Plugin descriptors a task thread can load itself (`task.isolation=thread`): built-ins and `plugin.path`. */
+  readonly #threadPlugins: Set<Plugin> | null;
+  #pluginPathLoaded = false;
 
   constructor(options: WorkerOptions) {
     this.#o = options;
     this.id = options.config.workerId;
+    if (options.config['task.isolation'] === 'thread') {
+      const loadable = new Set<Plugin>(builtinPlugins());
+      this.#threadPlugins = loadable;
+      const pluginPath = options.config['plugin.path'];
+      if (pluginPath.length === 0) this.#pluginPathLoaded = true;
+      else {
+        // The modules are cached: importing them again yields the descriptors the registry holds.
+        createRegistry(pluginPath).then(
+          (r) => {
+            for (const p of r.list()) loadable.add(p);
+            this.#pluginPathLoaded = true;
+          },
+          () => {
+            this.#pluginPathLoaded = true;
+          },
+        );
+      }
+    } else this.#threadPlugins = null;
   }
 
   get registry(): PluginRegistry {
@@ -174,8 +197,9 @@ export class Worker {
   }
 
   /**
-   * Starts one task. Config problems (plugins that cannot be created, unresolvable placeholders) make the
-   * task FAILED with the reason in status rather than throwing.
+   * Starts one task, in a thread of its own (`task.isolation=thread`, when a thread can load every plugin
+   * the task uses) or in this thread. Config problems (plugins that cannot be created, unresolvable
+   * placeholders) make the task FAILED with the reason in status rather than throwing.
    */
   startTask(
     connector: string,
@@ -189,10 +213,61 @@ export class Worker {
   ): void {
     const key = taskKey(connector, task);
     if (this.#tasks.has(key)) throw new Error(`task ${connector}-${task} is already running on this worker`);
+    const loggerName = `tributary.task.${connector}-${task}`;
+    const logger = this.#o.loggers.get(loggerName);
+    const metrics = this.#o.metrics.task(connector, task, parsed.plugin.kind);
+    const offsetStore = options.offsetStore ?? this.#o.offsetStore;
+    const onStateChange = (state: TaskState, trace?: string) => listener.onStateChange(state, trace);
+    const onTopicUsed = (t: string) => listener.onTopicUsed(t);
+    let runner: TaskHandle;
+    try {
+      const spec = this.#taskSpec(connector, task, parsed, taskConfig, taskCount, target);
+      if (this.#runsInThread(spec)) {
+        runner = new ThreadTaskHost({
+          spec,
+          broker: this.#o.broker,
+          offsetStore,
+          loggers: this.#o.loggers,
+          loggerName,
+          metrics,
+          onStateChange,
+          onTopicUsed,
+          pluginPath: this.#o.config['plugin.path'],
+          resourceLimits: { maxOldGenerationSizeMb: this.#o.config['task.thread.max.heap.mb'] },
+        });
+      } else {
+        runner = createTaskRunner(spec, {
+          registry: this.#o.registry,
+          broker: this.#o.broker,
+          offsetStore,
+          logger,
+          metrics,
+          onStateChange,
+          onTopicUsed,
+        });
+      }
+    } catch (e) {
+      logger.error(`Task ${connector}-${task} could not be created`, { error: errorTrace(e) });
+      metrics.status = 'FAILED';
+      listener.onStateChange('FAILED', errorTrace(e));
+      return;
+    }
+    this.#tasks.set(key, { runner, connector, task });
+    // A failed task stays registered (status FAILED) until it is restarted or stopped.
+    void runner.start();
+  }
+
+  /** The task's settings as plain data (placeholders resolved), for a runner here or in a task thread. */
+  #taskSpec(
+    connector: string,
+    task: number,
+    parsed: ParsedConnectorConfig,
+    taskConfig: TaskConfig,
+    taskCount: number,
+    target: TargetState,
+  ): TaskSpec {
     const cfg = this.#o.config;
-    const logger = this.#o.loggers.get(`tributary.task.${connector}-${task}`);
     const plugin = parsed.plugin;
-    const metrics = this.#o.metrics.task(connector, task, plugin.kind);
     const common = parsed.common;
     const errors: ErrorSettings = {
       retryTimeoutMs: common['errors.retry.timeout'],
@@ -207,71 +282,71 @@ export class Worker {
           : cfg['topic.default.queues'],
       deadLetterContextHeaders: common['errors.deadletterqueue.context.headers.enable'],
     };
-    let runner: TaskRunner;
-    try {
-      const resolvedRaw = resolveConfig(parsed.raw);
-      const resolvedTask = resolveConfig(taskConfig);
-      const converters = createConverters(
-        this.#o.registry,
-        cfg.raw,
-        { key: cfg['key.converter'], value: cfg['value.converter'], header: cfg['header.converter'] },
-        resolvedRaw,
-      );
-      const base = {
-        connector,
-        task,
-        workerId: this.id,
-        logger,
-        metrics,
-        broker: this.#o.broker,
-        converters,
-        transforms: createTransformStages(parsed.transforms),
-        errors,
-        offsetFlushIntervalMs: cfg['offset.flush.interval.ms'],
-        offsetFlushTimeoutMs: cfg['offset.flush.timeout.ms'],
-        shutdownTimeoutMs: cfg['task.shutdown.graceful.timeout.ms'],
-        onStateChange: (state: TaskState, trace?: string) => listener.onStateChange(state, trace),
-        startPaused: target === 'PAUSED',
-      };
-      if (plugin.kind === 'source') {
-        const queues = parsed.source?.['topic.creation.default.partitions'] ?? -1;
-        runner = new SourceTaskRunner({
-          ...base,
-          plugin,
-          taskConfig: resolvedTask,
-          offsetStore: options.offsetStore ?? this.#o.offsetStore,
+    const resolvedRaw = resolveConfig(parsed.raw);
+    const resolvedTask = resolveConfig(taskConfig);
+    const converters = converterSpecs(
+      this.#o.registry,
+      cfg.raw,
+      { key: cfg['key.converter'], value: cfg['value.converter'], header: cfg['header.converter'] },
+      resolvedRaw,
+    );
+    const base = {
+      connector,
+      task,
+      workerId: this.id,
+      plugin: plugin.name,
+      taskConfig: resolvedTask,
+      converters,
+      transforms: transformSpecs(parsed.transforms),
+      errors,
+      offsetFlushIntervalMs: cfg['offset.flush.interval.ms'],
+      offsetFlushTimeoutMs: cfg['offset.flush.timeout.ms'],
+      shutdownTimeoutMs: cfg['task.shutdown.graceful.timeout.ms'],
+      startPaused: target === 'PAUSED',
+    };
+    if (plugin.kind === 'source') {
+      const queues = parsed.source?.['topic.creation.default.partitions'] ?? -1;
+      return {
+        ...base,
+        kind: 'source',
+        source: {
           maxInFlightBatches: cfg['producer.max.in.flight.batches'],
           topicQueues: queues > 0 ? queues : cfg['topic.default.queues'],
           defaultTopic: parsed.source?.['connect.topicname'] ?? '',
-          onTopicUsed: (t) => listener.onTopicUsed(t),
-        });
-      } else {
-        const sink = parsed.sink!;
-        const regex = sink['topics.regex'];
-        runner = new SinkTaskRunner({
-          ...base,
-          plugin,
-          taskConfig: resolvedTask,
-          subscription: regex !== '' ? { pattern: new RegExp(regex) } : { topics: sink.topics },
-          taskCount,
-          groupId: sinkGroupId(connector, sink),
-          startAt: sink['consumer.override.auto.offset.reset'],
-          maxPollRecords: cfg['consumer.max.poll.records'],
-          flushMaxRecords: cfg['offset.flush.max.records'],
-          topicQueues: cfg['topic.default.queues'],
-          subscriptionRefreshMs: regex !== '' ? 5000 : 30_000,
-          onTopicUsed: (t) => listener.onTopicUsed(t),
-        });
-      }
-    } catch (e) {
-      logger.error(`Task ${connector}-${task} could not be created`, { error: errorTrace(e) });
-      metrics.status = 'FAILED';
-      listener.onStateChange('FAILED', errorTrace(e));
-      return;
+        },
+        sink: null,
+      };
     }
-    this.#tasks.set(key, { runner, connector, task });
-    // A failed task stays registered (status FAILED) until it is restarted or stopped.
-    void runner.start();
+    const sink = parsed.sink!;
+    const regex = sink['topics.regex'];
+    return {
+      ...base,
+      kind: 'sink',
+      source: null,
+      sink: {
+        subscription: regex !== '' ? { pattern: regex } : { topics: sink.topics },
+        taskCount,
+        groupId: sinkGroupId(connector, sink),
+        startAt: sink['consumer.override.auto.offset.reset'],
+        maxPollRecords: cfg['consumer.max.poll.records'],
+        flushMaxRecords: cfg['offset.flush.max.records'],
+        topicQueues: cfg['topic.default.queues'],
+        subscriptionRefreshMs: regex !== '' ? 5000 : 30_000,
+      },
+    };
+  }
+
+  /**
+   * Whether a task goes to a thread: `task.isolation=thread` and a thread can load each of its plugins
+   * itself — the built-in descriptors and those of `plugin.path`. Plugins only in a registry object given
+   * to the worker (tests, embedding applications) cannot be shipped to a thread: such tasks run here.
+   */
+  #runsInThread(spec: TaskSpec): boolean {
+    const loadable = this.#threadPlugins;
+    if (loadable === null) return false;
+    // Until plugin.path is imported again (moments after start), its plugins are taken on trust: a
+    // thread that cannot find one fails the task saying so.
+    return specPlugins(spec, this.#o.registry).every((p) => loadable.has(p) || !this.#pluginPathLoaded);
   }
 
   /** Stops tasks gracefully, in parallel (each flushes and commits). */
@@ -304,6 +379,12 @@ export class Worker {
 
   taskState(connector: string, task: number): TaskState | undefined {
     return this.#tasks.get(taskKey(connector, task))?.runner.state;
+  }
+
+  /** The id of the worker thread running a task (`task.isolation=thread`); null when it runs on this thread or not at all. */
+  taskThreadId(connector: string, task: number): number | null {
+    const runner = this.#tasks.get(taskKey(connector, task))?.runner;
+    return runner instanceof ThreadTaskHost ? runner.threadId : null;
   }
 
   /**
