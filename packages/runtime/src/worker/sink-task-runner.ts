@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import {
+  BackOffError,
   type ErrantRecordReporter,
   errorTrace,
   type Header,
@@ -202,10 +203,12 @@ export class SinkTaskRunner extends TaskRunner {
         if (!isRetriable(e)) throw new StageFailure('TASK_PUT', this.#opts.plugin.name, e);
         if (this.stopping) return false;
         metrics.totalRetries++;
-        this.#opts.logger.warn(`Task ${this.id}: retriable error from put, redelivering the batch in ${delay} ms`, {
+        // A BackOffError says how long to wait; otherwise back off exponentially.
+        const wait = e instanceof BackOffError ? e.waitMs : delay;
+        this.#opts.logger.warn(`Task ${this.id}: retriable error from put, redelivering the batch in ${wait} ms`, {
           error: errorTrace(e),
         });
-        await this.pauseFor(delay);
+        await this.pauseFor(wait);
         delay = Math.min(delay * 2, this.#opts.errors.retryDelayMaxMs);
       }
     }

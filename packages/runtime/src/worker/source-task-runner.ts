@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
+  BackOffError,
   errorTrace,
   isRetriable,
   type JsonMap,
@@ -108,10 +109,11 @@ export class SourceTaskRunner extends TaskRunner {
       } catch (e) {
         if (!isRetriable(e) || this.stopping) throw new StageFailure('TASK_POLL', this.#opts.plugin.name, e);
         metrics.totalRetries++;
-        this.#opts.logger.warn(`Task ${this.id}: retriable error from poll, retrying in ${backoff} ms`, {
+        const wait = e instanceof BackOffError ? e.waitMs : backoff;
+        this.#opts.logger.warn(`Task ${this.id}: retriable error from poll, retrying in ${wait} ms`, {
           error: errorTrace(e),
         });
-        await this.pauseFor(backoff);
+        await this.pauseFor(wait);
         backoff = Math.min(backoff * 2, MAX_POLL_BACKOFF_MS);
         continue;
       } finally {
