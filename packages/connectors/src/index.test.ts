@@ -14,6 +14,8 @@ describe('connectorPlugins', () => {
         'sink:FileStreamSink',
         'source:FileStreamSource',
         'source:Generator',
+        'sink:JdbcSink',
+        'source:JdbcSource',
         'sink:LogSink',
       ],
     );
