@@ -17,6 +17,7 @@ describe('connectorPlugins', () => {
         'sink:JdbcSink',
         'source:JdbcSource',
         'sink:LogSink',
+        'source:MySqlCdcSource',
       ],
     );
   });

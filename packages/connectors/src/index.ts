@@ -10,6 +10,7 @@ import { fileStreamSink, fileStreamSource } from './file/index.js';
 import { generatorSource } from './generator/index.js';
 import { jdbcSink, jdbcSource } from './jdbc/index.js';
 import { logSink } from './log/index.js';
+import { mysqlCdcSource } from './mysql-cdc/index.js';
 
 export * as discard from './discard/index.js';
 export * as elasticsearch from './elasticsearch/index.js';
@@ -17,6 +18,7 @@ export * as file from './file/index.js';
 export * as generator from './generator/index.js';
 export * as jdbc from './jdbc/index.js';
 export * as log from './log/index.js';
+export * as mysqlCdc from './mysql-cdc/index.js';
 export {
   discardSink,
   elasticsearchSink,
@@ -38,4 +40,5 @@ export const connectorPlugins: readonly (SourceConnectorPlugin | SinkConnectorPl
   elasticsearchSink,
   jdbcSource,
   jdbcSink,
+  mysqlCdcSource,
 ]);
