@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Benchmark (not a test): the cluster pipeline of issue 6 — Generator → RocketMQ topic (8 queues) →
+// FileStreamSink — run by 1 and by 3 `tributary distributed` worker processes, records/s end to end
+// (from the connectors' creation until the sink file holds every record).
+// Needs RocketMQ (`scripts/services.sh start rocketmq`) and the build (`npm run build`).
+// Usage: node bench/cluster.mjs [--records 300000] [--workers 1,3]
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ProcessCluster } from '../packages/runtime/dist/test-support/cluster-processes.js';
+import { tempDir } from '../packages/runtime/dist/test-support/helpers.js';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const RECORDS = Number(arg('records', '300000'));
+const SIZES = arg('workers', '1,3').split(',').map(Number);
+
+async function countLines(path) {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return 0;
+  }
+  try {
+    let n = 0;
+    const buf = Buffer.alloc(1 << 20);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return n;
+      for (let i = 0; i < bytesRead; i++) if (buf[i] === 10) n++;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+async function run(workers) {
+  const dir = await tempDir('trib-bench-cluster-');
+  const cluster = new ProcessCluster(dir, {
+    'broker.type': 'rocketmq',
+    'rocketmq.namesrv.addr': '127.0.0.1:9876',
+    'offset.flush.interval.ms': 5000,
+    'topic.default.queues': 8,
+  });
+  try {
+    for (let i = 1; i <= workers; i++) await cluster.start(`w${i}`);
+    const output = join(dir, 'sink.txt');
+    const topic = `bench.${cluster.clusterId}`;
+    const post = (body) =>
+      cluster.json('/connectors', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    await post({
+      name: 'sink',
+      config: { 'connector.class': 'FileStreamSink', file: output, topics: topic, 'tasks.max': '3' },
+    });
+    const started = performance.now();
+    await post({
+      name: 'gen',
+      config: {
+        'connector.class': 'Generator',
+        topic,
+        rate: '0',
+        count: String(RECORDS),
+        'tasks.max': '3',
+        'record.size': '500',
+        key: 'seq',
+        'topic.creation.default.partitions': '8',
+      },
+    });
+    while ((await countLines(output)) < RECORDS) {
+      if (performance.now() - started > 900_000) throw new Error('stalled');
+      await sleep(200);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { workers, seconds, perSecond: RECORDS / seconds };
+  } finally {
+    await cluster.killAll();
+  }
+}
+
+for (const n of SIZES) {
+  const r = await run(n);
+  console.log(
+    `${r.workers} worker(s): ${RECORDS} records of ~500 bytes in ${r.seconds.toFixed(1)} s = ${Math.round(r.perSecond).toLocaleString('en')} records/s`,
+  );
+}
