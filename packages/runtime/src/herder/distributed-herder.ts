@@ -126,6 +126,7 @@ export class DistributedHerder implements Herder {
   #timer: NodeJS.Timeout | null = null;
   #lastSnapshot = Date.now();
   readonly #claimed = new Set<string>();
+  readonly #writes = new Set<Promise<void>>();
 
   constructor(options: DistributedHerderOptions) {
     this.#o = options;
@@ -182,6 +183,7 @@ export class DistributedHerder implements Herder {
       await this.#stopTasks([...this.#tasks.keys()]);
       for (const name of [...this.#connectors.keys()]) await this.#stopConnector(name);
       await this.#config.append([{ key: `leave:${this.#memberId}`, value: {} }]).catch(() => undefined);
+      while (this.#writes.size > 0) await Promise.all([...this.#writes]);
     } finally {
       await this.#membership?.leave().catch(() => undefined);
       await this.#o.worker.stop();
@@ -704,7 +706,7 @@ export class DistributedHerder implements Herder {
       entry.target,
       {
         onStateChange: (state, trace) => this.#taskStatus(connector, task, owner.token, state, trace),
-        onTopicUsed: (topic) => void this.#o.status.addActiveTopic(connector, topic).catch((e) => this.#logError(e)),
+        onTopicUsed: (topic) => this.#track(this.#o.status.addActiveTopic(connector, topic)),
       },
       { offsetStore: this.#o.offsets.forToken(owner.token) },
     );
@@ -758,26 +760,20 @@ export class DistributedHerder implements Herder {
   // ---- helpers -----------------------------------------------------------------------------------------
 
   #connectorStatus(name: string, token: number, state: ConnectorState, trace?: string): void {
-    this.#o.status
-      .putConnector(name, {
-        state,
-        workerId: this.workerId,
-        generation: token,
-        ...(trace === undefined ? {} : { trace }),
-      })
-      .catch((e) => this.#logError(e));
+    const entry = { state, workerId: this.workerId, generation: token, ...(trace === undefined ? {} : { trace }) };
+    this.#track(this.#o.status.putConnector(name, entry));
   }
 
   #taskStatus(connector: string, task: number, token: number, state: TaskState, trace?: string): void {
     if (state === 'UNASSIGNED' && this.state.connector(connector) === undefined) return;
-    this.#o.status
-      .putTask(connector, task, {
-        state,
-        workerId: this.workerId,
-        generation: token,
-        ...(trace === undefined ? {} : { trace }),
-      })
-      .catch((e) => this.#logError(e));
+    const entry = { state, workerId: this.workerId, generation: token, ...(trace === undefined ? {} : { trace }) };
+    this.#track(this.#o.status.putTask(connector, task, entry));
+  }
+
+  /** Keeps a background state write, so `stop` can wait for every one before closing the logs. */
+  #track(write: Promise<void>): void {
+    const p = write.catch((e) => this.#logError(e)).finally(() => this.#writes.delete(p));
+    this.#writes.add(p);
   }
 
   #taskEntry(name: string, task: number): TaskStatusEntry {

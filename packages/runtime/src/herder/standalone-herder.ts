@@ -78,6 +78,7 @@ export class StandaloneHerder implements Herder {
   #stopping = false;
   /** Status generation per key, so a late update never replaces a newer one. */
   readonly #generations = new Map<string, number>();
+  readonly #writes = new Set<Promise<void>>();
 
   constructor(options: StandaloneHerderOptions) {
     this.#o = options;
@@ -120,6 +121,8 @@ export class StandaloneHerder implements Herder {
     await this.#exclusive(async () => {
       await this.#o.worker.stop();
     });
+    // Status written by the tasks as they stopped.
+    while (this.#writes.size > 0) await Promise.all([...this.#writes]);
   }
 
   health(): HealthInfo {
@@ -516,7 +519,7 @@ export class StandaloneHerder implements Herder {
       this.#o.worker.startTask(name, task, parsed, config, configs.length, stored.targetState, {
         onStateChange: (state, trace) => this.#taskStatus(name, task, state, trace),
         onTopicUsed: (topic) => {
-          this.#o.statusStore.addActiveTopic(name, topic).catch((e) => this.#logStoreError(e));
+          this.#track(this.#o.statusStore.addActiveTopic(name, topic));
         },
       });
     }
@@ -543,14 +546,14 @@ export class StandaloneHerder implements Herder {
 
   #connectorStatus(name: string, state: ConnectorState, trace?: string): void {
     const entry = this.#statusEntry(`c:${name}`, state, trace);
-    this.#o.statusStore.putConnector(name, entry).catch((e) => this.#logStoreError(e));
+    this.#track(this.#o.statusStore.putConnector(name, entry));
   }
 
   #taskStatus(name: string, task: number, state: TaskState, trace?: string): void {
     // A stopped task reports UNASSIGNED; once its connector is gone or stopped that is not worth storing.
     if (state === 'UNASSIGNED' && this.#o.configStore.get(name) === undefined) return;
     const entry = this.#statusEntry(`t:${name}:${task}`, state, trace);
-    this.#o.statusStore.putTask(name, task, entry).catch((e) => this.#logStoreError(e));
+    this.#track(this.#o.statusStore.putTask(name, task, entry));
   }
 
   #statusEntry(key: string, state: ConnectorState | TaskState, trace?: string): StatusEntry {
@@ -566,6 +569,12 @@ export class StandaloneHerder implements Herder {
       worker_id: status?.workerId ?? this.workerId,
       ...(status?.trace === undefined ? {} : { trace: status.trace }),
     };
+  }
+
+  /** Keeps a background state write, so `stop` can wait for every one (no write after stop returns). */
+  #track(write: Promise<void>): void {
+    const p = write.catch((e) => this.#logStoreError(e)).finally(() => this.#writes.delete(p));
+    this.#writes.add(p);
   }
 
   #logStoreError(e: unknown): void {
