@@ -15,6 +15,7 @@ export * from './config/render.js';
 export * from './config/validators.js';
 export * from './connector/connector.js';
 export * from './connector/logger.js';
+export * from './connector/metrics.js';
 export * from './connector/sink-task.js';
 export * from './connector/source-task.js';
 export * from './data/decimal.js';

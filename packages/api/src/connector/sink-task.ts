@@ -1,6 +1,7 @@
 import type { QueueOffset, SinkRecord, TopicQueue } from '../records/record.js';
 import type { TaskConfig } from './connector.js';
 import type { Logger } from './logger.js';
+import type { TaskMetricsReporter } from './metrics.js';
 
 /**
  * Reports a record the sink task could not write, to the dead-letter topic and/or the error log, per the
@@ -18,6 +19,8 @@ export interface SinkTaskContext {
   readonly connectorName: string;
   readonly config: TaskConfig;
   readonly logger: Logger;
+  /** Connector-specific metrics of this task; absent in minimal test contexts. */
+  readonly metrics?: TaskMetricsReporter;
   /** The queues currently assigned to this task. */
   assignment(): readonly TopicQueue[];
   /** Stops delivering records from these queues until resumed (their offsets stay where they are). */

@@ -1,6 +1,7 @@
 import type { JsonMap, RecordPosition, SourceRecord } from '../records/record.js';
 import type { TaskConfig } from './connector.js';
 import type { Logger } from './logger.js';
+import type { TaskMetricsReporter } from './metrics.js';
 
 /** Reads the committed offsets of source partitions. */
 export interface OffsetReader {
@@ -20,6 +21,8 @@ export interface SourceTaskContext {
   /** Committed offsets, to resume where the previous run stopped. */
   readonly offsetReader: OffsetReader;
   readonly logger: Logger;
+  /** Connector-specific metrics of this task (e.g. snapshot progress); absent in minimal test contexts. */
+  readonly metrics?: TaskMetricsReporter;
 }
 
 /**

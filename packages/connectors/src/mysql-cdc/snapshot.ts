@@ -14,7 +14,14 @@
  */
 
 import type { Readable } from 'node:stream';
-import { ConnectError, type JsonMap, type JsonValue, type Logger, type SourceRecord } from '@tributary/api';
+import {
+  ConnectError,
+  type JsonMap,
+  type JsonValue,
+  type Logger,
+  type SourceRecord,
+  type TaskMetricsReporter,
+} from '@tributary/api';
 import type { Connection as CallbackConnection } from 'mysql2';
 import type mysql from 'mysql2/promise';
 import {
@@ -53,6 +60,8 @@ export interface SnapshotOptions {
   readonly fetchSize: number;
   /** How often progress is logged, ms. */
   readonly progressIntervalMs?: number;
+  /** Where progress is reported as task metrics (tributary_task_snapshot_*). */
+  readonly metrics?: TaskMetricsReporter;
 }
 
 /** Opens the consistent snapshot transaction and returns the binlog position it corresponds to. */
@@ -465,6 +474,20 @@ export class Snapshot {
   }
 
   #logProgress(final: boolean): void {
+    const m = this.#o.metrics;
+    if (m !== undefined) {
+      const p = this.#progress;
+      m.gauge('snapshot_running', final ? 0 : 1, 'Whether the initial snapshot is running (1) or done (0).');
+      m.gauge('snapshot_tables', this.#plan.length, 'Tables in the snapshot.');
+      m.gauge(
+        'snapshot_tables_done',
+        final ? this.#plan.length : this.#tableIndex,
+        'Tables whose snapshot is complete.',
+      );
+      m.gauge('snapshot_table_rows', p.rows, 'Rows read from the table being snapshotted.');
+      m.gauge('snapshot_table_rows_estimate', this.#estimate, "The server's row estimate of that table.");
+      m.gauge('snapshot_rows', p.total, 'Rows read by the snapshot so far.');
+    }
     const now = performance.now();
     const every = this.#o.progressIntervalMs ?? 10_000;
     if (!final && now - this.#lastLog < every) return;

@@ -14,6 +14,7 @@ import {
   type SourceTaskContext,
   type Struct,
   type TaskConfig,
+  type TaskMetricsReporter,
 } from '@tributary/api';
 import type mysql from 'mysql2/promise';
 import { BinlogReader, type DdlItem, type RowsItem, type StreamStart } from './binlog-reader.js';
@@ -206,6 +207,7 @@ export class MySqlCdcTask implements SourceTask {
   readonly #options: MySqlCdcTaskOptions;
   #config!: MySqlCdcConfig;
   #logger!: Logger;
+  #metrics: TaskMetricsReporter | undefined;
   #filter!: TableFilter;
   #tables!: TableRegistry;
   #partition!: JsonMap;
@@ -227,6 +229,7 @@ export class MySqlCdcTask implements SourceTask {
     const config = parseConfig(context.config);
     this.#config = config;
     this.#logger = context.logger;
+    this.#metrics = context.metrics;
     this.#filter = TableFilter.fromConfig(config);
     this.#tables = new TableRegistry(config[TOPIC_PREFIX_CONFIG], mappingOptions(config));
     this.#partition = sourcePartition(config[TOPIC_PREFIX_CONFIG]);
@@ -383,6 +386,7 @@ export class MySqlCdcTask implements SourceTask {
         withData,
         includeSchemaChanges: this.#config[INCLUDE_SCHEMA_CHANGES_CONFIG],
         fetchSize: this.#config[SNAPSHOT_FETCH_SIZE_CONFIG],
+        ...(this.#metrics === undefined ? {} : { metrics: this.#metrics }),
         ...(this.#options.progressIntervalMs === undefined
           ? {}
           : { progressIntervalMs: this.#options.progressIntervalMs }),

@@ -1,3 +1,4 @@
+import { ConnectError, METRIC_NAME_RE, type TaskMetricsReporter } from '@tributary/api';
 import { WindowRate } from './window-rate.js';
 
 /** Upper bounds (ms) of the end-to-end latency histogram buckets. */
@@ -105,10 +106,37 @@ export class TaskMetrics {
   deadLetterQueueProduceFailures = 0;
   lastErrorTimestamp = 0;
 
+  /** Metrics the connector reports itself (context.metrics), by name. */
+  readonly custom = new Map<string, { kind: 'gauge' | 'counter'; value: number; help: string }>();
+
+  /** The reporter handed to the plugin task through its context. */
+  readonly reporter: TaskMetricsReporter = {
+    gauge: (name, value, help) => {
+      this.#custom(name, 'gauge', help).value = value;
+    },
+    count: (name, delta = 1, help) => {
+      this.#custom(name, 'counter', help).value += delta;
+    },
+  };
+
   constructor(connector: string, task: number, kind: TaskKind) {
     this.connector = connector;
     this.task = task;
     this.kind = kind;
+  }
+
+  #custom(name: string, kind: 'gauge' | 'counter', help: string | undefined) {
+    let m = this.custom.get(name);
+    if (m === undefined) {
+      if (!METRIC_NAME_RE.test(name)) {
+        throw new ConnectError(
+          `metric name '${name}' must be lowercase words joined by '_' (e.g. snapshot_rows_total)`,
+        );
+      }
+      m = { kind, value: 0, help: help ?? name.replaceAll('_', ' ') };
+      this.custom.set(name, m);
+    }
+    return m;
   }
 
   recordsPolled(count: number, batchTimeMs: number): void {
@@ -173,6 +201,9 @@ export class TaskMetrics {
       'deadletterqueue-produce-requests': this.deadLetterQueueProduceRequests,
       'deadletterqueue-produce-failures': this.deadLetterQueueProduceFailures,
       'last-error-timestamp': this.lastErrorTimestamp,
+      ...(this.custom.size === 0
+        ? {}
+        : { connector: Object.fromEntries([...this.custom].map(([k, v]) => [k, v.value])) }),
     };
     if (this.kind === 'source') {
       return {

@@ -44,3 +44,26 @@ describe('Histogram', () => {
     assert.equal(h.quantile(0.99), Number.POSITIVE_INFINITY);
   });
 });
+
+describe('connector-reported task metrics', () => {
+  it('renders gauges and counters per task, as Prometheus families and JSON', async () => {
+    const { WorkerMetrics } = await import('./worker-metrics.js');
+    const w = new WorkerMetrics('w1', { processMetrics: false });
+    const t = w.task('cdc', 0, 'source');
+    t.reporter.gauge('snapshot_rows_remaining', 42, 'Rows left to snapshot.');
+    t.reporter.count('snapshot_rows_total', 10);
+    t.reporter.count('snapshot_rows_total', 5);
+    const text = await w.prometheus();
+    assert.match(
+      text,
+      /# TYPE tributary_task_snapshot_rows_remaining gauge\ntributary_task_snapshot_rows_remaining\{connector="cdc",task="0",worker="w1"\} 42/,
+    );
+    assert.match(
+      text,
+      /# TYPE tributary_task_snapshot_rows_total counter\ntributary_task_snapshot_rows_total\{connector="cdc",task="0",worker="w1"\} 15/,
+    );
+    const json = w.connectorJson('cdc') as { tasks: { connector: Record<string, number> }[] };
+    assert.deepEqual(json.tasks[0]?.connector, { snapshot_rows_remaining: 42, snapshot_rows_total: 15 });
+    assert.throws(() => t.reporter.gauge('Bad Name', 1), /must be lowercase words/);
+  });
+});

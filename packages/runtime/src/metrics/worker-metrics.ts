@@ -217,6 +217,18 @@ export class WorkerMetrics {
         `${latency}_count{${labels}} ${h.count}`,
       );
     }
+    // Metrics connectors report about their own work (context.metrics), one family per name.
+    const custom = new Map<string, { kind: string; help: string; lines: string[] }>();
+    for (const m of tasks) {
+      for (const [name, c] of m.custom) {
+        const family = custom.get(name) ?? { kind: c.kind, help: c.help, lines: [] };
+        family.lines.push(`${PREFIX}task_${name}{${taskLabels(m, w)}} ${formatNumber(c.value)}`);
+        custom.set(name, family);
+      }
+    }
+    for (const [name, f] of [...custom].sort(([a], [b]) => a.localeCompare(b))) {
+      out.push(`# HELP ${PREFIX}task_${name} ${f.help}`, `# TYPE ${PREFIX}task_${name} ${f.kind}`, ...f.lines);
+    }
     const status = `${PREFIX}task_status`;
     out.push(`# HELP ${status} 1 for the task's current state.`, `# TYPE ${status} gauge`);
     for (const m of tasks) out.push(`${status}{${taskLabels(m, w)},state="${m.status}"} 1`);
