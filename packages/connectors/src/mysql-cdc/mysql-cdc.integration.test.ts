@@ -32,7 +32,7 @@ import {
   randomServerId,
   rootConnection,
   uniqueName,
-} from './test-support.js';
+} from './test-support.test.fixture.js';
 
 const gate = await mariadbGate();
 const privateSkip = gate.skip || (await privateInstanceUnavailable()) || false;
