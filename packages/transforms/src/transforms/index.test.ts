@@ -24,6 +24,14 @@ const KAFKA_KEY_VALUE = [
 ];
 const KAFKA_SINGLE = ['DropHeaders', 'Filter', 'InsertHeader', 'RegexRouter', 'TimestampRouter', 'ValueToKey'];
 const ROCKETMQ_KEY_VALUE = ['ChangeCase', 'PatternFilter', 'PatternRename', 'SetNull'];
+/** Debezium's transforms, aliased by their class names (and their old names). */
+const DEBEZIUM: Readonly<Record<string, readonly string[]>> = {
+  ExtractNewRecordState: [
+    'io.debezium.transforms.ExtractNewRecordState',
+    'UnwrapFromEnvelope',
+    'io.debezium.transforms.UnwrapFromEnvelope',
+  ],
+};
 
 /** The least config each plugin needs, to check that every plugin can be created from its spec. */
 const MINIMAL: Readonly<Record<string, RawConfig>> = {
@@ -50,16 +58,18 @@ const MINIMAL: Readonly<Record<string, RawConfig>> = {
   TopicNameMatches: { pattern: '.*' },
   HasHeaderKey: { name: 'h' },
   RecordIsTombstone: {},
+  ExtractNewRecordState: {},
 };
 
 const all: readonly (TransformationPlugin | PredicatePlugin)[] = [...transformationPlugins, ...predicatePlugins];
 
 describe('transform and predicate plugins', () => {
-  it("has Kafka's 16 SMTs with their $Key/$Value variants, RocketMQ's four, and Kafka's three predicates", () => {
+  it("has Kafka's 16 SMTs with their $Key/$Value variants, RocketMQ's four, Debezium's unwrap, and Kafka's three predicates", () => {
     const expected = [
       ...KAFKA_KEY_VALUE.flatMap((n) => [`${n}$Key`, `${n}$Value`]),
       ...KAFKA_SINGLE,
       ...ROCKETMQ_KEY_VALUE.flatMap((n) => [`${n}$Key`, `${n}$Value`]),
+      ...Object.keys(DEBEZIUM),
     ].sort();
     assert.deepEqual(transformationPlugins.map((p) => p.name).sort(), expected);
     assert.equal(KAFKA_KEY_VALUE.length + KAFKA_SINGLE.length, 16);
@@ -72,8 +82,12 @@ describe('transform and predicate plugins', () => {
     for (const p of predicatePlugins) assert.equal(p.kind, 'predicate');
   });
 
-  it('aliases every plugin by its Kafka or RocketMQ class name', () => {
+  it('aliases every plugin by its Kafka, RocketMQ or Debezium class name', () => {
     for (const p of all) {
+      if (DEBEZIUM[p.name] !== undefined) {
+        assert.deepEqual(p.aliases, DEBEZIUM[p.name], p.name);
+        continue;
+      }
       const base = p.name.replace(/\$(Key|Value)$/, '');
       const expected =
         p.kind === 'predicate'

@@ -1,11 +1,13 @@
 /**
  * Built-in single message transforms (SMTs) and predicates: Kafka Connect's 16 SMTs with their `$Key`
  * and `$Value` variants and 3 predicates (aliased by their Kafka class names), RocketMQ Connect's
- * ChangeCase, PatternRename, PatternFilter and SetNull (aliased by their RocketMQ class names), and the
+ * ChangeCase, PatternRename, PatternFilter and SetNull (aliased by their RocketMQ class names), Debezium's
+ * ExtractNewRecordState, and the
  * {@link TransformationChain} that applies configured stages with their predicates.
  */
 import type { PredicatePlugin, TransformationPlugin } from '@tributary/api';
 import { cast } from './cast.js';
+import { extractNewRecordState } from './debezium/extract-new-record-state.js';
 import { dropHeaders } from './drop-headers.js';
 import { extractField } from './extract-field.js';
 import { filter } from './filter.js';
@@ -31,6 +33,7 @@ import { valueToKey } from './value-to-key.js';
 
 export { type CastSpec, type CastType, cast, castValue, parseCastSpec } from './cast.js';
 export { TransformationChain, type TransformationStage } from './chain.js';
+export { EXTRACT_NEW_RECORD_STATE_SPEC, extractNewRecordState } from './debezium/extract-new-record-state.js';
 export { dropHeaders } from './drop-headers.js';
 export { extractField } from './extract-field.js';
 export { filter } from './filter.js';
@@ -95,6 +98,7 @@ export const transformationPlugins: readonly TransformationPlugin[] = Object.fre
   patternRename.value,
   setNull.key,
   setNull.value,
+  extractNewRecordState,
 ]);
 
 /** Every built-in predicate plugin (Kafka Connect's three). */
