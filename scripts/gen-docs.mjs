@@ -131,7 +131,7 @@ function exampleConfig(plugin, isSink) {
     if (f.hasDefault && f.examples.length === 0) continue;
     if (['name', 'connector.class', 'tasks.max', 'topics'].includes(f.name)) continue;
     if (f.hasDefault) continue;
-    lines.push(`${f.name}=${f.examples[0] ?? '<value>'}`);
+    lines.push(`${f.name}=${f.examples[0] ?? f.enumValues?.[0] ?? '<value>'}`);
   }
   return lines;
 }

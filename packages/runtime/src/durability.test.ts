@@ -144,20 +144,14 @@ describe('standalone durability (separate worker process)', { timeout: 600_000 }
       for (let k = 0; k < 3; k++) {
         await proc.start();
         const before = await countLines(output);
-        // Kill once the pipeline has moved a little, at a random moment.
-        await waitFor(
-          'progress before the kill',
-          async () => (await countLines(output)) > before + 20_000,
-          120_000,
-          100,
-        );
-        await sleep(Math.floor(Math.random() * 1500));
-        const at = await countLines(output);
-        if (at >= LINES) break;
+        // Kill at a random point of the stream: after 20k to 120k more lines reached the sink.
+        const target = Math.min(LINES, before + 20_000 + Math.floor(Math.random() * 100_000));
+        await waitFor('progress before the kill', async () => (await countLines(output)) >= target, 120_000, 20);
+        if ((await countLines(output)) >= LINES) break;
         await proc.kill();
         kills++;
       }
-      await proc.start();
+      if (!proc.running) await proc.start();
       await waitFor('every line in the sink', async () => (await verify(output)).distinct === LINES, 300_000, 1000);
       // Let replays settle, then stop gracefully.
       await sleep(FLUSH_INTERVAL_MS);
@@ -193,13 +187,13 @@ describe('standalone durability (separate worker process)', { timeout: 600_000 }
     for (let k = 0; k < 3; k++) {
       await proc.start();
       const before = await countLines(output);
-      await waitFor('progress before the stop', async () => (await countLines(output)) > before + 20_000, 120_000, 100);
-      await sleep(Math.floor(Math.random() * 1000));
+      const target = Math.min(LINES, before + 20_000 + Math.floor(Math.random() * 100_000));
+      await waitFor('progress before the stop', async () => (await countLines(output)) >= target, 120_000, 20);
       if ((await countLines(output)) >= LINES) break;
       assert.equal(await proc.terminate(), 0, proc.output.slice(-2000));
       stops++;
     }
-    await proc.start();
+    if (!proc.running) await proc.start();
     await waitFor('every line in the sink', async () => (await countLines(output)) >= LINES, 300_000, 500);
     assert.equal(await proc.terminate(), 0);
     const v = await verify(output);
