@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   AlreadyExistsError,
-  ConfigError,
   type ConnectorConfig,
   errorTrace,
   IllegalStateError,
@@ -14,13 +13,8 @@ import { type AllocationStrategy, type Assignment, allocate, taskKey } from '../
 import { ClusterState } from '../cluster/cluster-state.js';
 import type { OffsetLog, StatusLog } from '../cluster/log-stores.js';
 import { type LogEntry, ReplicatedLog } from '../cluster/replicated-log.js';
-import {
-  normalizeConnectorConfig,
-  type ParsedConnectorConfig,
-  parseConnectorConfig,
-  sinkGroupId,
-} from '../config/connector-config.js';
-import { keepHiddenSecrets, maskConfig, passwordKeys } from '../config/masking.js';
+import { type ParsedConnectorConfig, parseConnectorConfig, sinkGroupId } from '../config/connector-config.js';
+import { maskConfig, passwordKeys } from '../config/masking.js';
 import type { Worker } from '../worker/worker.js';
 import type {
   ClusterView,
@@ -42,13 +36,18 @@ import type {
 } from './entities.js';
 import type { Herder } from './herder.js';
 import {
+  alterSinkOffsets,
+  configToStore,
+  connectorType,
   describePlugins,
+  maskedConfig,
   notStoppedMessage,
   OFFSETS_ALTERED,
   OFFSETS_RESET,
-  parseSinkOffset,
   parseSourceOffset,
   pluginConfigKeys,
+  sinkGroupOf,
+  sinkOffsets,
   validateWithConnector,
 } from './herder-support.js';
 
@@ -208,11 +207,16 @@ export class DistributedHerder implements Herder {
   async connectorInfo(name: string): Promise<ConnectorInfo> {
     const c = this.#require(name);
     const tasks = (c.taskConfigs ?? []).map((_, task) => ({ connector: name, task }));
-    return { name, config: this.#masked(c.config), tasks, type: this.#type(c.config) };
+    return {
+      name,
+      config: maskedConfig(this.#o.registry, c.config),
+      tasks,
+      type: connectorType(this.#o.registry, c.config),
+    };
   }
 
   async connectorConfig(name: string): Promise<ConnectorConfig> {
-    return this.#masked(this.#require(name).config);
+    return maskedConfig(this.#o.registry, this.#require(name).config);
   }
 
   async connectorStatus(name: string): Promise<ConnectorStateInfo> {
@@ -230,7 +234,7 @@ export class DistributedHerder implements Herder {
         ...(status?.trace === undefined || state === 'STOPPED' ? {} : { trace: status.trace }),
       },
       tasks,
-      type: this.#type(c.config),
+      type: connectorType(this.#o.registry, c.config),
     };
   }
 
@@ -257,7 +261,7 @@ export class DistributedHerder implements Herder {
     initialState: InitialState = 'RUNNING',
   ): Promise<ConnectorInfo> {
     if (this.state.connector(name) !== undefined) throw new AlreadyExistsError(`Connector ${name} already exists`);
-    const full = this.#validated(name, config);
+    const full = configToStore(this.#o.registry, name, config, this.state.connector(name)?.config);
     await this.#config.append([
       { key: `connector:${name}`, value: { config: full } },
       { key: `target:${name}`, value: { state: INITIAL_TO_TARGET[initialState] } },
@@ -267,7 +271,7 @@ export class DistributedHerder implements Herder {
 
   async putConnectorConfig(name: string, config: ConnectorConfig): Promise<{ created: boolean; info: ConnectorInfo }> {
     const existing = this.state.connector(name);
-    const full = this.#validated(name, config);
+    const full = configToStore(this.#o.registry, name, config, this.state.connector(name)?.config);
     const entries: LogEntry[] = [{ key: `connector:${name}`, value: { config: full } }];
     if (existing === undefined) entries.push({ key: `target:${name}`, value: { state: 'STARTED' } });
     else entries.push({ key: `target:${name}`, value: { state: existing.target } });
@@ -282,7 +286,7 @@ export class DistributedHerder implements Herder {
       if (value === null) delete next[key];
       else next[key] = value;
     }
-    const full = this.#validated(name, next);
+    const full = configToStore(this.#o.registry, name, next, existing.config);
     await this.#config.append([
       { key: `connector:${name}`, value: { config: full } },
       { key: `target:${name}`, value: { state: existing.target } },
@@ -343,17 +347,8 @@ export class DistributedHerder implements Herder {
 
   async connectorOffsets(name: string): Promise<ConnectorOffsets> {
     const c = this.#require(name);
-    if (this.#type(c.config) === 'sink') {
-      const group = sinkGroupId(name, this.#sinkConfig(c.config));
-      const offsets = await this.#o.broker.fetchGroupOffsets(group);
-      return {
-        offsets: offsets
-          .sort((a, b) => (a.topic === b.topic ? a.queue - b.queue : a.topic < b.topic ? -1 : 1))
-          .map((o) => ({
-            partition: { kafka_topic: o.topic, kafka_partition: o.queue },
-            offset: { kafka_offset: o.offset },
-          })),
-      };
+    if (connectorType(this.#o.registry, c.config) === 'sink') {
+      return sinkOffsets(this.#o.broker, sinkGroupOf(this.#o.registry, name, c.config));
     }
     await this.#o.offsets.log.catchUp();
     return { offsets: this.#o.offsets.all(name).map((e) => ({ partition: e.partition, offset: e.offset })) };
@@ -363,16 +358,7 @@ export class DistributedHerder implements Herder {
     const c = this.#requireStopped(name);
     const parsed = parseConnectorConfig(this.#o.registry, c.config);
     if (parsed.plugin.kind === 'sink') {
-      const entries = offsets.map(parseSinkOffset);
-      await parsed.plugin.createConnector().alterOffsets?.(
-        c.config,
-        entries.map((e) => ({ queue: { topic: e.topic, queue: e.queue }, offset: e.offset })),
-      );
-      const group = sinkGroupId(name, parsed.sink);
-      const toReset = entries.filter((e) => e.offset === null);
-      const toSet = entries.filter((e): e is typeof e & { offset: number } => e.offset !== null);
-      if (toReset.length > 0) await this.#o.broker.deleteGroupOffsets(group, toReset);
-      if (toSet.length > 0) await this.#o.broker.commitGroupOffsets(group, toSet);
+      await alterSinkOffsets(this.#o.broker, parsed, name, c.config, offsets);
       return OFFSETS_ALTERED;
     }
     const entries = offsets.map(parseSourceOffset);
@@ -812,43 +798,6 @@ export class DistributedHerder implements Herder {
     const c = this.#require(name);
     if (c.target !== 'STOPPED' || !this.#noTaskRuns(name)) throw new IllegalStateError(notStoppedMessage(name));
     return c;
-  }
-
-  #validated(name: string, config: ConnectorConfig): Record<string, string> {
-    const normalized = normalizeConnectorConfig(config);
-    if (normalized.name !== undefined && normalized.name !== name) {
-      throw new ConfigError(
-        `Connector name configuration (${normalized.name}) doesn't match connector name in the URL (${name})`,
-        {
-          name: [`must be '${name}'`],
-        },
-      );
-    }
-    normalized.name = name;
-    const full = keepHiddenSecrets(
-      normalized,
-      this.state.connector(name)?.config,
-      passwordKeys(this.#o.registry, normalized),
-    );
-    parseConnectorConfig(this.#o.registry, full);
-    return full;
-  }
-
-  #sinkConfig(config: Readonly<Record<string, string>>) {
-    try {
-      return parseConnectorConfig(this.#o.registry, config).sink;
-    } catch {
-      return null;
-    }
-  }
-
-  #type(config: Readonly<Record<string, string>>): 'source' | 'sink' | 'unknown' {
-    const p = this.#o.registry.find(config['connector.class'] ?? '');
-    return p?.kind === 'source' || p?.kind === 'sink' ? p.kind : 'unknown';
-  }
-
-  #masked(config: Readonly<Record<string, string>>): Record<string, string> {
-    return maskConfig(config, passwordKeys(this.#o.registry, config));
   }
 
   #logError(e: unknown): void {

@@ -1,6 +1,15 @@
 import { ConfigError, type ConnectorConfig, type JsonMap, type PluginRegistry } from '@tributary/api';
-import { configKeyInfo, normalizeConnectorConfig, validateConnectorConfig } from '../config/connector-config.js';
-import type { ConfigInfos, ConfigKeyInfo, ConnectorOffset, PluginDescription } from './entities.js';
+import type { Broker } from '../broker/broker.js';
+import {
+  configKeyInfo,
+  normalizeConnectorConfig,
+  type ParsedConnectorConfig,
+  parseConnectorConfig,
+  sinkGroupId,
+  validateConnectorConfig,
+} from '../config/connector-config.js';
+import { keepHiddenSecrets, maskConfig, passwordKeys } from '../config/masking.js';
+import type { ConfigInfos, ConfigKeyInfo, ConnectorOffset, ConnectorOffsets, PluginDescription } from './entities.js';
 
 /** Kafka's messages for offsets changes, shared by every herder. */
 export const OFFSETS_ALTERED = 'The offsets for this connector have been altered successfully';
@@ -96,4 +105,90 @@ export function sameConfig(a: Readonly<Record<string, string>>, b: Readonly<Reco
 
 export function isObject(value: unknown): value is JsonMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `source`, `sink` or `unknown`, from the connector class of a config. */
+export function connectorType(
+  registry: PluginRegistry,
+  config: Readonly<Record<string, string>>,
+): 'source' | 'sink' | 'unknown' {
+  const p = registry.find(config['connector.class'] ?? '');
+  return p?.kind === 'source' || p?.kind === 'sink' ? p.kind : 'unknown';
+}
+
+/** A config with literal secrets replaced by `[hidden]`, for every answer and log line. */
+export function maskedConfig(
+  registry: PluginRegistry,
+  config: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return maskConfig(config, passwordKeys(registry, config));
+}
+
+/**
+ * The config to store for a create or update: normalized, its `name` equal to the URL's, secrets echoed
+ * back as `[hidden]` replaced by the stored ones, and fully validated.
+ * @throws ConfigError
+ */
+export function configToStore(
+  registry: PluginRegistry,
+  name: string,
+  config: ConnectorConfig,
+  previous: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  const normalized = normalizeConnectorConfig(config);
+  if (normalized.name !== undefined && normalized.name !== name) {
+    throw new ConfigError(
+      `Connector name configuration (${normalized.name}) doesn't match connector name in the URL (${name})`,
+      {
+        name: [`must be '${name}'`],
+      },
+    );
+  }
+  normalized.name = name;
+  const full = keepHiddenSecrets(normalized, previous, passwordKeys(registry, normalized));
+  parseConnectorConfig(registry, full);
+  return full;
+}
+
+/** The consumer group of a sink connector's config (its default when the config does not parse). */
+export function sinkGroupOf(registry: PluginRegistry, name: string, config: Readonly<Record<string, string>>): string {
+  try {
+    return sinkGroupId(name, parseConnectorConfig(registry, config).sink);
+  } catch {
+    return sinkGroupId(name, null);
+  }
+}
+
+/** A sink connector's offsets (its group's committed queue offsets) in Kafka's common format. */
+export async function sinkOffsets(broker: Broker, group: string): Promise<ConnectorOffsets> {
+  const offsets = await broker.fetchGroupOffsets(group);
+  return {
+    offsets: offsets
+      .sort((a, b) => (a.topic === b.topic ? a.queue - b.queue : a.topic < b.topic ? -1 : 1))
+      .map((o) => ({
+        partition: { kafka_topic: o.topic, kafka_partition: o.queue },
+        offset: { kafka_offset: o.offset },
+      })),
+  };
+}
+
+/** Alters a (stopped) sink connector's group offsets; a null offset forgets that queue. */
+export async function alterSinkOffsets(
+  broker: Broker,
+  parsed: ParsedConnectorConfig,
+  name: string,
+  raw: Readonly<Record<string, string>>,
+  offsets: readonly ConnectorOffset[],
+): Promise<void> {
+  if (parsed.plugin.kind !== 'sink') throw new Error(`${name} is not a sink connector`);
+  const entries = offsets.map(parseSinkOffset);
+  await parsed.plugin.createConnector().alterOffsets?.(
+    raw,
+    entries.map((e) => ({ queue: { topic: e.topic, queue: e.queue }, offset: e.offset })),
+  );
+  const group = sinkGroupId(name, parsed.sink);
+  const toReset = entries.filter((e) => e.offset === null);
+  const toSet = entries.filter((e): e is typeof e & { offset: number } => e.offset !== null);
+  if (toReset.length > 0) await broker.deleteGroupOffsets(group, toReset);
+  if (toSet.length > 0) await broker.commitGroupOffsets(group, toSet);
 }

@@ -1,6 +1,5 @@
 import {
   AlreadyExistsError,
-  ConfigError,
   type ConnectorConfig,
   errorTrace,
   IllegalStateError,
@@ -15,7 +14,7 @@ import {
   parseConnectorConfig,
   sinkGroupId,
 } from '../config/connector-config.js';
-import { keepHiddenSecrets, maskConfig, passwordKeys } from '../config/masking.js';
+import { maskConfig, passwordKeys } from '../config/masking.js';
 import type { ConfigStore, OffsetStore, StatusEntry, StatusStore } from '../storage/stores.js';
 import type { Worker } from '../worker/worker.js';
 import type {
@@ -38,14 +37,19 @@ import type {
 } from './entities.js';
 import type { Herder } from './herder.js';
 import {
+  alterSinkOffsets,
+  configToStore,
+  connectorType,
   describePlugins,
+  maskedConfig,
   notStoppedMessage,
   OFFSETS_ALTERED,
   OFFSETS_RESET,
-  parseSinkOffset,
   parseSourceOffset,
   pluginConfigKeys,
   sameConfig,
+  sinkGroupOf,
+  sinkOffsets,
   validateWithConnector,
 } from './herder-support.js';
 
@@ -138,11 +142,16 @@ export class StandaloneHerder implements Herder {
   async connectorInfo(name: string): Promise<ConnectorInfo> {
     const stored = this.#require(name);
     const tasks = (stored.taskConfigs ?? []).map((_, task) => ({ connector: name, task }));
-    return { name, config: this.#masked(stored.config), tasks, type: this.#type(stored.config) };
+    return {
+      name,
+      config: maskedConfig(this.#o.registry, stored.config),
+      tasks,
+      type: connectorType(this.#o.registry, stored.config),
+    };
   }
 
   async connectorConfig(name: string): Promise<ConnectorConfig> {
-    return this.#masked(this.#require(name).config);
+    return maskedConfig(this.#o.registry, this.#require(name).config);
   }
 
   async connectorStatus(name: string): Promise<ConnectorStateInfo> {
@@ -160,7 +169,7 @@ export class StandaloneHerder implements Herder {
         ...(connector?.trace === undefined ? {} : { trace: connector.trace }),
       },
       tasks,
-      type: this.#type(stored.config),
+      type: connectorType(this.#o.registry, stored.config),
     };
   }
 
@@ -310,17 +319,8 @@ export class StandaloneHerder implements Herder {
 
   async connectorOffsets(name: string): Promise<ConnectorOffsets> {
     const stored = this.#require(name);
-    if (this.#type(stored.config) === 'sink') {
-      const group = sinkGroupId(name, this.#sinkConfig(stored.config));
-      const offsets = await this.#o.broker.fetchGroupOffsets(group);
-      return {
-        offsets: offsets
-          .sort((a, b) => (a.topic === b.topic ? a.queue - b.queue : a.topic < b.topic ? -1 : 1))
-          .map((o) => ({
-            partition: { kafka_topic: o.topic, kafka_partition: o.queue },
-            offset: { kafka_offset: o.offset },
-          })),
-      };
+    if (connectorType(this.#o.registry, stored.config) === 'sink') {
+      return sinkOffsets(this.#o.broker, sinkGroupOf(this.#o.registry, name, stored.config));
     }
     return { offsets: this.#o.offsetStore.all(name).map((e) => ({ partition: e.partition, offset: e.offset })) };
   }
@@ -330,17 +330,7 @@ export class StandaloneHerder implements Herder {
       const stored = this.#requireStopped(name);
       const parsed = this.#parse(stored.config);
       if (parsed.plugin.kind === 'sink') {
-        const entries = offsets.map(parseSinkOffset);
-        const connector = parsed.plugin.createConnector();
-        await connector.alterOffsets?.(
-          stored.config,
-          entries.map((e) => ({ queue: { topic: e.topic, queue: e.queue }, offset: e.offset })),
-        );
-        const group = sinkGroupId(name, parsed.sink);
-        const toReset = entries.filter((e) => e.offset === null);
-        const toSet = entries.filter((e): e is typeof e & { offset: number } => e.offset !== null);
-        if (toReset.length > 0) await this.#o.broker.deleteGroupOffsets(group, toReset);
-        if (toSet.length > 0) await this.#o.broker.commitGroupOffsets(group, toSet);
+        await alterSinkOffsets(this.#o.broker, parsed, name, stored.config, offsets);
         return OFFSETS_ALTERED;
       }
       const entries = offsets.map(parseSourceOffset);
@@ -432,38 +422,9 @@ export class StandaloneHerder implements Herder {
     return parseConnectorConfig(this.#o.registry, config);
   }
 
-  #sinkConfig(config: Readonly<Record<string, string>>) {
-    try {
-      return this.#parse(config).sink;
-    } catch {
-      return null;
-    }
-  }
-
-  #type(config: Readonly<Record<string, string>>): 'source' | 'sink' | 'unknown' {
-    const p = this.#o.registry.find(config['connector.class'] ?? '');
-    return p?.kind === 'source' || p?.kind === 'sink' ? p.kind : 'unknown';
-  }
-
-  #masked(config: Readonly<Record<string, string>>): Record<string, string> {
-    return maskConfig(config, passwordKeys(this.#o.registry, config));
-  }
-
   /** Validates and stores a config (secrets echoed back as `[hidden]` keep their stored value). */
   async #store(name: string, config: ConnectorConfig, target: TargetState): Promise<void> {
-    const normalized = normalizeConnectorConfig(config);
-    if (normalized.name !== undefined && normalized.name !== name) {
-      throw new ConfigError(
-        `Connector name configuration (${normalized.name}) doesn't match connector name in the URL (${name})`,
-        {
-          name: [`must be '${name}'`],
-        },
-      );
-    }
-    normalized.name = name;
-    const previous = this.#o.configStore.get(name)?.config;
-    const full = keepHiddenSecrets(normalized, previous, passwordKeys(this.#o.registry, normalized));
-    this.#parse(full);
+    const full = configToStore(this.#o.registry, name, config, this.#o.configStore.get(name)?.config);
     await this.#o.configStore.putConnector(name, full, target);
   }
 
