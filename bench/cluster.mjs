@@ -4,11 +4,10 @@
 // (from the connectors' creation until the sink file holds every record).
 // Needs RocketMQ (`scripts/services.sh start rocketmq`) and the build (`npm run build`).
 // Usage: node bench/cluster.mjs [--records 300000] [--workers 1,3]
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProcessCluster } from '../packages/runtime/dist/test-support/cluster-processes.js';
-import { tempDir } from '../packages/runtime/dist/test-support/helpers.js';
+import { countLines, tempDir } from '../packages/runtime/dist/test-support/helpers.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -16,26 +15,6 @@ const arg = (name, fallback) => {
 };
 const RECORDS = Number(arg('records', '300000'));
 const SIZES = arg('workers', '1,3').split(',').map(Number);
-
-async function countLines(path) {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch {
-    return 0;
-  }
-  try {
-    let n = 0;
-    const buf = Buffer.alloc(1 << 20);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) return n;
-      for (let i = 0; i < bytesRead; i++) if (buf[i] === 10) n++;
-    }
-  } finally {
-    await fh.close();
-  }
-}
 
 async function run(workers) {
   const dir = await tempDir('trib-bench-cluster-');

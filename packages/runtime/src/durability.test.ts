@@ -5,11 +5,11 @@
  * replayed duplicates) and stopped with SIGTERM (no duplicate at all).
  */
 import assert from 'node:assert/strict';
-import { open, stat, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { tempDir, waitFor } from './test-support/helpers.js';
+import { countLines, tempDir, waitFor } from './test-support/helpers.js';
 import { WorkerProcess } from './test-support/worker-process.js';
 
 const LINES = 1_000_000;
@@ -23,27 +23,6 @@ async function writeInput(path: string): Promise<void> {
   const parts: string[] = [];
   for (let i = 0; i < LINES; i++) parts.push(lineText(i));
   await writeFile(path, `${parts.join('\n')}\n`);
-}
-
-/** Counts complete lines in the output file (cheap: counts newlines). */
-async function countLines(path: string): Promise<number> {
-  let fh: Awaited<ReturnType<typeof open>>;
-  try {
-    fh = await open(path, 'r');
-  } catch {
-    return 0;
-  }
-  try {
-    let n = 0;
-    const buf = Buffer.alloc(1 << 20);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) return n;
-      for (let i = 0; i < bytesRead; i++) if (buf[i] === 10) n++;
-    }
-  } finally {
-    await fh.close();
-  }
 }
 
 interface Verdict {

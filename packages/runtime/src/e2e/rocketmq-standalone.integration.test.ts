@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { appendFile, open, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import { NAMESRV, rocketmqGate, uniqueName } from '../broker/rocketmq/service-gate.test.fixture.js';
 import { toRocketMQTopic } from '../broker/rocketmq/topic-names.js';
 import type { RunningWorker } from '../standalone.js';
-import { startTestWorker, tempDir, waitFor } from '../test-support/helpers.js';
+import { countLines, startTestWorker, tempDir, waitFor } from '../test-support/helpers.js';
 import { WorkerProcess } from '../test-support/worker-process.js';
 import { DLQ_HEADERS } from '../worker/dead-letter.js';
 
@@ -213,26 +213,6 @@ describe('standalone worker on RocketMQ', { skip, timeout: 600_000 }, () => {
 const LINES = 200_000;
 const FLUSH_INTERVAL_MS = 2000;
 const lineText = (i: number) => `line-${String(i).padStart(7, '0')}`;
-
-async function countLines(path: string): Promise<number> {
-  let fh: Awaited<ReturnType<typeof open>>;
-  try {
-    fh = await open(path, 'r');
-  } catch {
-    return 0;
-  }
-  try {
-    let n = 0;
-    const buf = Buffer.alloc(1 << 20);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) return n;
-      for (let i = 0; i < bytesRead; i++) if (buf[i] === 10) n++;
-    }
-  } finally {
-    await fh.close();
-  }
-}
 
 /** Every input line in the sink file? First occurrences in input order? */
 async function verify(path: string) {

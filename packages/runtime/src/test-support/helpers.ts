@@ -118,3 +118,25 @@ export async function probeTcp(host: string, port: number, timeoutMs = 2000): Pr
     });
   });
 }
+
+/** Counts the complete lines of a file (0 when it does not exist yet), reading it in 1 MiB chunks. */
+export async function countLines(path: string): Promise<number> {
+  const { open } = await import('node:fs/promises');
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return 0;
+  }
+  try {
+    let n = 0;
+    const buf = Buffer.alloc(1 << 20);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return n;
+      for (let i = 0; i < bytesRead; i++) if (buf[i] === 10) n++;
+    }
+  } finally {
+    await fh.close();
+  }
+}
