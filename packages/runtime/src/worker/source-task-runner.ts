@@ -133,6 +133,9 @@ export class SourceTaskRunner extends TaskRunner {
   /** Transforms and converts a poll's records and sends them as one batch. */
   async #send(records: readonly SourceRecord[]): Promise<void> {
     const messages: OutgoingMessage[] = [];
+    // Records are kept until acknowledged only for the task's commitRecord: otherwise they are garbage
+    // once converted, while their batch is in flight.
+    const keep = this.#commitRecord !== null;
     const sent: SourceRecord[] = [];
     const dropped: SourceRecord[] = [];
     let bytes = 0;
@@ -145,24 +148,25 @@ export class SourceTaskRunner extends TaskRunner {
         message = await this.#recover(record, e);
       }
       if (message === null) {
-        dropped.push(record);
+        if (keep) dropped.push(record);
         continue;
       }
       if (!this.#knownTopics.has(message.topic)) await this.#prepareTopic(message.topic);
       messages.push(message);
-      sent.push(record);
+      if (keep) sent.push(record);
       bytes += (message.value?.length ?? 0) + (message.key?.length ?? 0);
     }
     // Dropped and dead-lettered records are part of the batch: their offsets become committable only when
     // every record before them is acknowledged.
     const batch = this.#submitted.submit(records);
-    this.#opts.metrics.sourceRecordActiveCount += records.length;
+    const count = records.length;
+    this.#opts.metrics.sourceRecordActiveCount += count;
     if (messages.length === 0) {
-      this.#acknowledge(batch, records.length, sent, null, dropped, 0);
+      this.#acknowledge(batch, count, sent, null, dropped, 0);
       return;
     }
     const inFlight = this.#sendWithRetry(messages).then(
-      (positions) => this.#acknowledge(batch, records.length, sent, positions, dropped, bytes),
+      (positions) => this.#acknowledge(batch, count, sent, positions, dropped, bytes),
       (e) => {
         this.#sendError = new StageFailure('BROKER_PRODUCE', this.options.broker.kind, e);
         this.#pollController?.abort();
