@@ -17,7 +17,8 @@ import type { BrokerHeader, MessagePosition, OutgoingMessage, StoredMessage } fr
  *   bytes     = size:i32 data[size]                  size -1 = null
  *   header    = keySize:u32 key:utf8[keySize] value:bytes
  *
- * Offsets and timestamps are f64: exact for every integer up to 2^53.
+ * Offsets and timestamps are f64: exact for every integer up to 2^53. A buffer may be longer than its
+ * batch (a recycled one): readers go by the head and the index, never by the buffer's length.
  *
  * Acknowledgements of a send (main → thread):
  *
@@ -70,9 +71,9 @@ function layout(
 class Writer {
   readonly buf: Buffer;
   pos = 0;
-  constructor(size: number) {
-    // Not zero-filled: every byte is written, the head's padding included.
-    this.buf = Buffer.allocUnsafeSlow(size);
+  constructor(size: number, pool?: BufferPool) {
+    // Not zero-filled: every byte of the batch is written, the head's padding included.
+    this.buf = pool === undefined ? Buffer.allocUnsafeSlow(size) : Buffer.from(pool.take(size), 0, size);
   }
   u32(v: number): void {
     this.buf.writeUInt32LE(v, this.pos);
@@ -178,10 +179,40 @@ function readHead(r: Reader, kind: number): { count: number; topics: string[] } 
   return { count, topics };
 }
 
-/** Packs messages to send into one transferable buffer. */
-export function encodeOutgoing(messages: readonly OutgoingMessage[]): ArrayBuffer {
+/**
+ * Batch buffers that came back from the main thread, for the next batches: a task thread then allocates
+ * (and both threads collect) a buffer only when a batch outgrows the ones it has.
+ */
+export class BufferPool {
+  readonly #free: ArrayBuffer[] = [];
+  readonly #max: number;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  /** A buffer of at least `size` bytes: a returned one, or a new one with room to grow. */
+  take(size: number): ArrayBuffer {
+    const i = this.#free.findIndex((b) => b.byteLength >= size);
+    if (i >= 0) return this.#free.splice(i, 1)[0]!;
+    return Buffer.allocUnsafeSlow(Math.ceil((size * 1.25) / 65536) * 65536).buffer as ArrayBuffer;
+  }
+
+  /** Keeps a buffer for reuse (the smallest is dropped when the pool is full). */
+  give(buffer: ArrayBuffer): void {
+    if (buffer.byteLength === 0) return;
+    this.#free.push(buffer);
+    if (this.#free.length > this.#max) {
+      this.#free.sort((a, b) => b.byteLength - a.byteLength);
+      this.#free.pop();
+    }
+  }
+}
+
+/** Packs messages to send into one transferable buffer (from `pool` when given). */
+export function encodeOutgoing(messages: readonly OutgoingMessage[], pool?: BufferPool): ArrayBuffer {
   const { topics, topicIds, size } = layout(messages, OUTGOING_FIXED);
-  const w = new Writer(size);
+  const w = new Writer(size, pool);
   let indexAt = writeHead(w, KIND_OUTGOING, messages.length, topics);
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;

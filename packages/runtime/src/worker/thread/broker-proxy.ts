@@ -12,11 +12,17 @@ import type {
   TopicDescription,
   TopicQueueRef,
 } from '../../broker/broker.js';
-import { decodePositions, decodeStored, encodeOutgoing } from './batch-codec.js';
+import { BufferPool, decodePositions, decodeStored, encodeOutgoing } from './batch-codec.js';
 import type { RpcClient } from './rpc-client.js';
 
 /** Positions of a consumer's assigned queues, flat: topic, queue, next offset, topic, queue, ... */
 export type WirePositions = readonly (string | number)[];
+
+/** A send's answer: the packed positions, and the batch buffer handed back for reuse. */
+export interface WireSent {
+  readonly positions: ArrayBuffer;
+  readonly batch: ArrayBuffer;
+}
 
 /** A consumer's poll answer: the packed messages (null when none) and the positions after them. */
 export interface WirePoll {
@@ -35,6 +41,8 @@ export class BrokerProxy implements Broker {
   readonly kind: string;
   readonly flush?: () => Promise<void>;
   readonly #rpc: RpcClient;
+  /** Sends in flight at a time are few (producer.max.in.flight.batches): as many buffers serve them all. */
+  readonly #buffers = new BufferPool(8);
   #consumers = 0;
 
   constructor(rpc: RpcClient, kind: string, hasFlush: boolean) {
@@ -61,9 +69,10 @@ export class BrokerProxy implements Broker {
 
   async send(messages: readonly OutgoingMessage[]): Promise<MessagePosition[]> {
     if (messages.length === 0) return [];
-    const batch = encodeOutgoing(messages);
-    const positions = await this.#rpc.call<ArrayBuffer>('send', [batch], [batch]);
-    return decodePositions(positions, messages);
+    const batch = encodeOutgoing(messages, this.#buffers);
+    const answer = await this.#rpc.call<WireSent>('send', [batch], [batch]);
+    this.#buffers.give(answer.batch);
+    return decodePositions(answer.positions, messages);
   }
 
   queueRange(queue: TopicQueueRef): Promise<QueueRange> {

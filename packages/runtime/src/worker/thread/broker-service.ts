@@ -9,7 +9,7 @@ import type {
 } from '../../broker/broker.js';
 import type { OffsetStore } from '../../storage/stores.js';
 import { decodeOutgoing, encodePositions, encodeStored } from './batch-codec.js';
-import type { WirePoll, WirePositions } from './broker-proxy.js';
+import type { WirePoll, WirePositions, WireSent } from './broker-proxy.js';
 import type { CallMessage, ReplyMessage } from './protocol.js';
 import { toWireError } from './wire-error.js';
 
@@ -22,10 +22,23 @@ export interface ServiceAnswer {
 /** How long a read-ahead poll waits for data before it gives up (a new one starts with the next poll). */
 const READ_AHEAD_WAIT_MS = 500;
 
+/** A read, packed as soon as it is done (its messages and read buffers are garbage from then on). */
 interface PollResult {
-  readonly messages: StoredMessage[];
+  readonly batch: ArrayBuffer | null;
+  /** The first offset read per queue, to give the read back. */
+  readonly firsts: readonly QueuePosition[];
   readonly positions: WirePositions;
   readonly error: unknown;
+}
+
+function packed(messages: readonly StoredMessage[], positions: WirePositions): PollResult {
+  if (messages.length === 0) return { batch: null, firsts: [], positions, error: null };
+  const firsts = new Map<string, QueuePosition>();
+  for (const m of messages) {
+    const key = `${m.topic}\u0000${m.queue}`;
+    if (!firsts.has(key)) firsts.set(key, { topic: m.topic, queue: m.queue, offset: m.offset });
+  }
+  return { batch: encodeStored(messages), firsts: [...firsts.values()], positions, error: null };
 }
 
 interface ReadAhead {
@@ -71,8 +84,8 @@ export class ConsumerSession {
   #read(maxMessages: number, maxWaitMs: number): ReadAhead {
     const controller = new AbortController();
     const done = this.consumer.poll(maxMessages, maxWaitMs, controller.signal).then(
-      (messages) => ({ messages, positions: positionsOf(this.consumer), error: null }),
-      (error: unknown) => ({ messages: [], positions: [], error }),
+      (messages) => packed(messages, positionsOf(this.consumer)),
+      (error: unknown): PollResult => ({ batch: null, firsts: [], positions: [], error }),
     );
     return { controller, done };
   }
@@ -85,12 +98,7 @@ export class ConsumerSession {
     ahead.controller.abort();
     const r = await ahead.done;
     if (!rewind || this.#closed) return;
-    const first = new Map<string, TopicQueueRef & { offset: number }>();
-    for (const m of r.messages) {
-      const key = `${m.topic}\u0000${m.queue}`;
-      if (!first.has(key)) first.set(key, { topic: m.topic, queue: m.queue, offset: m.offset });
-    }
-    for (const q of first.values()) this.consumer.seek(q, q.offset);
+    for (const q of r.firsts) this.consumer.seek(q, q.offset);
   }
 
   /** Runs a synchronous consumer operation after undoing any read-ahead; answers the positions after it. */
@@ -115,9 +123,9 @@ export class ConsumerSession {
         if (r === ABORTED) return { batch: null, positions: positionsOf(this.consumer) };
         this.#ahead = null;
         if (r.error !== null) throw r.error;
-        if (r.messages.length > 0) {
+        if (r.batch !== null) {
           if (!this.#closed) this.#ahead = this.#read(maxMessages, READ_AHEAD_WAIT_MS);
-          return { batch: encodeStored(r.messages), positions: r.positions };
+          return { batch: r.batch, positions: r.positions };
         }
         if (performance.now() >= deadline || signal.aborted) return { batch: null, positions: r.positions };
       }
@@ -175,9 +183,11 @@ export class BrokerService {
     const a = args as unknown[];
     switch (method) {
       case 'send': {
-        const positions = await b.send(decodeOutgoing(a[0] as ArrayBuffer));
-        const packed = encodePositions(positions);
-        return { value: packed, transfer: [packed] };
+        const batch = a[0] as ArrayBuffer;
+        const positions = encodePositions(await b.send(decodeOutgoing(batch)));
+        // The broker is done with the messages once the send resolved: the buffer goes back for reuse.
+        const value: WireSent = { positions, batch };
+        return { value, transfer: [positions, batch] };
       }
       case 'ensureTopic':
         return { value: await b.ensureTopic(a[0] as string, a[1] as number) };
