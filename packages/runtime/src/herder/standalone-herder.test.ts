@@ -259,9 +259,10 @@ describe('standalone worker: poison records', () => {
     assert.match(headers.get(DLQ_HEADERS.CLASS) ?? '', /JsonConverter/);
     assert.match(headers.get(DLQ_HEADERS.EXCEPTION_MESSAGE) ?? '', /./);
     assert.match(w.logs.text, /Error encountered in task sink-0 at stage VALUE_CONVERTER/);
-    const metrics = w.metrics.connectorJson('sink') as { tasks: Record<string, number>[] };
-    assert.equal(metrics.tasks[0]?.['deadletterqueue-produce-requests'], 1);
-    assert.equal(metrics.tasks[0]?.['total-records-skipped'], 1);
+    // A task in a thread (task.isolation=thread) reports its metrics every 250 ms: wait for them.
+    const taskMetrics = () => (w.metrics.connectorJson('sink') as { tasks: Record<string, number>[] }).tasks[0];
+    await waitFor('metrics of the dead letter', () => taskMetrics()?.['total-records-skipped'] === 1);
+    assert.equal(taskMetrics()?.['deadletterqueue-produce-requests'], 1);
     // The bad record's offset is committed with the rest: a restart does not see it again.
     await waitFor('offsets past the bad record', async () => {
       const o = await w.herder.connectorOffsets('sink');

@@ -54,6 +54,12 @@ export interface WorkerOptions {
 const taskKey = (connector: string, task: number) => `${connector}\u0000${task}`;
 
 /**
+ * Young generation of a task thread, MB. Batches in flight outlive a smaller one and get promoted, which
+ * costs old-generation collections; a larger one costs memory (bench/pipeline.mjs, docs/benchmarks.md).
+ */
+const THREAD_YOUNG_GENERATION_MB = 32;
+
+/**
  * Runs the connectors and tasks assigned to this process: creates plugin instances, resolves config
  * provider placeholders, wires converters, transforms, error handling and metrics into task runners.
  * Decides nothing about *what* should run: the herder does.
@@ -233,7 +239,10 @@ export class Worker {
           onStateChange,
           onTopicUsed,
           pluginPath: this.#o.config['plugin.path'],
-          resourceLimits: { maxOldGenerationSizeMb: this.#o.config['task.thread.max.heap.mb'] },
+          resourceLimits: {
+            maxOldGenerationSizeMb: this.#o.config['task.thread.max.heap.mb'],
+            maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB,
+          },
         });
       } else {
         runner = createTaskRunner(spec, {
