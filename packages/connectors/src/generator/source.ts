@@ -13,6 +13,7 @@ import {
   type SourceTaskContext,
   sourceRecord,
   type TaskConfig,
+  type TaskMetricsReporter,
 } from '@tributary/api';
 import { sleep } from '../common/wait.js';
 import {
@@ -119,6 +120,7 @@ export class GeneratorTask implements SourceTask {
   #minBatch = 1;
   #values: ValueFactory | undefined;
   #logger: Logger | undefined;
+  #metrics: TaskMetricsReporter | undefined;
   #reportedDone = false;
   #started = false;
 
@@ -137,6 +139,7 @@ export class GeneratorTask implements SourceTask {
     this.#keyMode = config.key;
     this.#count = config[TASK_COUNT_CONFIG] ?? config.count;
     this.#logger = context.logger;
+    this.#metrics = context.metrics;
     this.#partition = Object.freeze({ [GENERATOR_FIELD]: context.connectorName, [TASK_FIELD]: task });
     const committed = await context.offsetReader.offset(this.#partition);
     const last = committed?.[SEQ_FIELD];
@@ -208,6 +211,11 @@ export class GeneratorTask implements SourceTask {
         timestamp,
       });
     }
+    this.#metrics?.gauge(
+      'generator_next_seq',
+      this.#nextSeq,
+      'Sequence number of the next record this task generates.',
+    );
     return records;
   }
 }

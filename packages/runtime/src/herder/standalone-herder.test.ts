@@ -79,6 +79,12 @@ describe('standalone worker: file source → embedded topic → file sink', () =
     await w.herder.createConnector('running', gen('running'));
     await w.herder.createConnector('paused', gen('paused'), 'PAUSED');
     await w.herder.createConnector('stopped', gen('stopped'), 'STOPPED');
+    // The generator reports its next sequence number through context.metrics; the worker exports it.
+    await waitFor('connector-reported metric', async () =>
+      /tributary_task_generator_next_seq\{connector="running",task="0",worker="test-worker"\} 50/.test(
+        await w.metrics.prometheus(),
+      ),
+    );
     await waitFor('generator offsets committed', async () => {
       const o = await w.herder.connectorOffsets('running');
       return o.offsets.some((e) => (e.offset as { seq?: number } | null)?.seq === 49);

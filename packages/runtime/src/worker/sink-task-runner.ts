@@ -83,6 +83,7 @@ export class SinkTaskRunner extends TaskRunner {
       connectorName: this.#opts.connector,
       config: this.#opts.taskConfig,
       logger: this.#opts.logger,
+      metrics: this.#opts.metrics.reporter,
       assignment: () => this.#assignment.map((q) => ({ topic: q.topic, queue: q.queue })),
       pause: (queues) => {
         for (const q of queues) this.#taskPaused.set(queueId(q), q);

@@ -71,6 +71,7 @@ export class SourceTaskRunner extends TaskRunner {
       config: this.#opts.taskConfig,
       offsetReader,
       logger: this.#opts.logger,
+      metrics: this.#opts.metrics.reporter,
     };
     const task = this.#opts.plugin.createTask();
     this.#task = task;

@@ -61,6 +61,8 @@ export interface MetricsMessage {
   readonly t: 'metrics';
   readonly values: Float64Array;
   readonly lag: readonly (readonly [string, number])[];
+  /** Metrics the connector reports itself (context.metrics): name, kind, value, help. */
+  readonly custom: readonly (readonly [string, 'gauge' | 'counter', number, string])[];
 }
 
 /** The task's lifecycle ended (stopped, or failed and closed): the thread exits next. */

@@ -60,12 +60,13 @@ port.on('message', (message: ToThread) => {
 function reportMetrics(): void {
   const values = metricValues(metrics);
   const lag = [...metrics.lagByQueue];
-  const lagText = JSON.stringify(lag);
+  const custom = [...metrics.custom].map(([name, c]) => [name, c.kind, c.value, c.help] as const);
+  const lagText = JSON.stringify([lag, custom]);
   if (!valuesChanged(sentValues, values) && lagText === sentLag) return;
   sentValues = values;
   sentLag = lagText;
   // A copy is sent: `values` stays here as the baseline of the next comparison.
-  const message: MetricsMessage = { t: 'metrics', values: values.slice(), lag };
+  const message: MetricsMessage = { t: 'metrics', values: values.slice(), lag, custom };
   post(message);
 }
 

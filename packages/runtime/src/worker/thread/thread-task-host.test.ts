@@ -98,6 +98,9 @@ describe('tasks in worker threads (task.isolation=thread)', { timeout: 180_000 }
     const text = await w.metrics.prometheus();
     assert.match(text, /tributary_sink_record_send_total\{connector="sink",task="0",worker="test-worker"\} 2000\n/);
     assert.match(text, /tributary_source_record_write_total\{connector="gen",task="0",worker="test-worker"\} 2000\n/);
+    // Metrics the connector reports itself cross the thread boundary too.
+    assert.equal(source.custom.get('generator_next_seq')?.value, 2000);
+    assert.match(text, /tributary_task_generator_next_seq\{connector="gen",task="0",worker="test-worker"\} 2000\n/);
     assert.match(
       text,
       /tributary_sink_record_latency_ms_count\{connector="sink",task="0",worker="test-worker"\} 2000\n/,

@@ -212,6 +212,7 @@ export class ThreadTaskHost implements TaskHandle {
         this.#values = m.values;
         metrics.lagByQueue.clear();
         for (const [queue, lag] of m.lag) metrics.lagByQueue.set(queue, lag);
+        for (const [name, kind, value, help] of m.custom) metrics.custom.set(name, { kind, value, help });
         break;
       }
       case 'done':
