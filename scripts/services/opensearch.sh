@@ -86,7 +86,13 @@ opensearch_start() {
     return 0
   fi
   if ! opensearch_pid_alive && port_open 127.0.0.1 "$OS_PORT"; then
-    die "opensearch: port $OS_PORT is taken by a process this script did not start"
+    # Started from another checkout (or by hand): use it when it is a healthy cluster.
+    if opensearch_healthy; then
+      log "opensearch: already running (not started from this checkout); using it"
+      echo "$OS_URL"
+      return 0
+    fi
+    die "opensearch: port $OS_PORT is taken by a process that does not answer as a healthy OpenSearch"
   fi
   opensearch_fetch
   if ! opensearch_pid_alive; then

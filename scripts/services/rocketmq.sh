@@ -178,7 +178,13 @@ rocketmq_start() {
     return 0
   fi
   if port_open 127.0.0.1 "$RMQ_NAMESRV_PORT" || port_open 127.0.0.1 "$RMQ_BROKER_PORT"; then
-    die "rocketmq: port $RMQ_NAMESRV_PORT or $RMQ_BROKER_PORT is taken by a process this script did not start"
+    # Started from another checkout (or by hand): use it when it serves routes; refuse anything else.
+    if rocketmq_route_ready TBW102; then
+      log "rocketmq: already running (not started from this checkout); using it"
+      echo "$RMQ_NAMESRV_ADDR"
+      return 0
+    fi
+    die "rocketmq: port $RMQ_NAMESRV_PORT or $RMQ_BROKER_PORT is taken by a process that does not answer as RocketMQ"
   fi
   rocketmq_fetch
   rocketmq_kill "$RMQ_DIR/broker.pid" "$RMQ_BROKER_PORT"
