@@ -194,3 +194,14 @@ function bytesForLog(bytes: Uint8Array | null): string | null {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).toString('utf8');
   return bytes.length > 1024 ? `${text}... (${bytes.length} bytes)` : text;
 }
+
+/** Work that fails at a named stage of the pipeline, for error context. */
+export class StageFailure extends Error {
+  readonly stage: Stage;
+  readonly plugin: string;
+  constructor(stage: Stage, plugin: string, cause: unknown) {
+    super(`${stage} failed in ${plugin}`, { cause });
+    this.stage = stage;
+    this.plugin = plugin;
+  }
+}

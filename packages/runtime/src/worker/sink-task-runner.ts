@@ -15,9 +15,10 @@ import {
   type TopicQueue,
 } from '@tributary/api';
 import type { BrokerConsumer, StoredMessage, TopicQueueRef } from '../broker/broker.js';
-import { type ErrorContext, SKIP } from './error-handler.js';
+import { type ErrorContext, SKIP, StageFailure } from './error-handler.js';
 import { queuesForTask, type SinkSubscription, subscribedTopics } from './sink-assignment.js';
-import { StageFailure, TaskRunner, type TaskRunnerOptions } from './task-runner.js';
+import { applyTransforms } from './task-plugins.js';
+import { TaskRunner, type TaskRunnerOptions } from './task-runner.js';
 
 export interface SinkTaskRunnerOptions extends TaskRunnerOptions {
   readonly plugin: SinkConnectorPlugin;
@@ -242,7 +243,7 @@ export class SinkTaskRunner extends TaskRunner {
     } catch (e) {
       throw new StageFailure('VALUE_CONVERTER', c.valueName, e);
     }
-    let record: SinkRecord = {
+    const record: SinkRecord = {
       topic: m.topic,
       queue: m.queue,
       offset: m.offset,
@@ -254,17 +255,7 @@ export class SinkTaskRunner extends TaskRunner {
       timestampType: 'create',
       headers,
     };
-    for (const stage of this.#opts.transforms) {
-      try {
-        if (stage.predicate !== null && stage.predicate.test(record) === stage.negate) continue;
-        const next = stage.transform.apply(record);
-        if (next === null) return null;
-        record = next;
-      } catch (e) {
-        throw new StageFailure('TRANSFORMATION', stage.plugin, e);
-      }
-    }
-    return record;
+    return applyTransforms(record, this.#opts.transforms);
   }
 
   async #reportErrant(record: SinkRecord, error: Error): Promise<void> {

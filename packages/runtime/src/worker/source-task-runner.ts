@@ -15,9 +15,10 @@ import {
 } from '@tributary/api';
 import type { BrokerHeader, OutgoingMessage } from '../broker/broker.js';
 import type { OffsetStore } from '../storage/stores.js';
-import { type ErrorContext, SKIP } from './error-handler.js';
+import { type ErrorContext, SKIP, StageFailure } from './error-handler.js';
 import { type SubmittedBatch, SubmittedOffsets } from './submitted-offsets.js';
-import { StageFailure, TaskRunner, type TaskRunnerOptions } from './task-runner.js';
+import { applyTransforms } from './task-plugins.js';
+import { TaskRunner, type TaskRunnerOptions } from './task-runner.js';
 
 export interface SourceTaskRunnerOptions extends TaskRunnerOptions {
   readonly plugin: SourceConnectorPlugin;
@@ -230,17 +231,8 @@ export class SourceTaskRunner extends TaskRunner {
 
   /** Transforms and converts one record; throws StageFailure naming the failing stage. */
   #toMessage(original: SourceRecord): OutgoingMessage | null {
-    let record: SourceRecord = original;
-    for (const stage of this.#opts.transforms) {
-      try {
-        if (stage.predicate !== null && stage.predicate.test(record) === stage.negate) continue;
-        const next = stage.transform.apply(record);
-        if (next === null) return null;
-        record = next;
-      } catch (e) {
-        throw new StageFailure('TRANSFORMATION', stage.plugin, e);
-      }
-    }
+    const record = applyTransforms(original, this.#opts.transforms);
+    if (record === null) return null;
     const c = this.#opts.converters;
     const topic = record.topic === '' && this.#opts.defaultTopic !== '' ? this.#opts.defaultTopic : record.topic;
     let key: Uint8Array | null;

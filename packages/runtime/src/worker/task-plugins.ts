@@ -1,4 +1,5 @@
 import type {
+  ConnectRecord,
   Converter,
   HeaderConverter,
   HeaderConverterPlugin,
@@ -7,6 +8,7 @@ import type {
   Transformation,
 } from '@tributary/api';
 import { subConfig, type TransformDefinition } from '../config/connector-config.js';
+import { StageFailure } from './error-handler.js';
 
 /** One configured transformation of a task, with its optional predicate. */
 export interface TransformStage {
@@ -29,6 +31,25 @@ export function createTransformStages(definitions: readonly TransformDefinition[
     }
     return { alias: d.alias, plugin: d.plugin.name, transform: d.plugin.create(d.config), predicate, negate: d.negate };
   });
+}
+
+/**
+ * Runs a record through the transformation stages in order (a stage whose predicate says no is skipped);
+ * null when a stage drops it. @throws StageFailure naming the transformation that failed.
+ */
+export function applyTransforms<R extends ConnectRecord>(record: R, stages: readonly TransformStage[]): R | null {
+  let current = record;
+  for (const stage of stages) {
+    try {
+      if (stage.predicate !== null && stage.predicate.test(current) === stage.negate) continue;
+      const next = stage.transform.apply(current);
+      if (next === null) return null;
+      current = next;
+    } catch (e) {
+      throw new StageFailure('TRANSFORMATION', stage.plugin, e);
+    }
+  }
+  return current;
 }
 
 export function closeTransformStages(stages: readonly TransformStage[]): void {

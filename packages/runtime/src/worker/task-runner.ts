@@ -4,13 +4,7 @@ import type { Broker } from '../broker/broker.js';
 import type { TaskState } from '../herder/entities.js';
 import type { TaskMetrics } from '../metrics/task-metrics.js';
 import { DeadLetterQueueReporter } from './dead-letter.js';
-import {
-  ErrorHandler,
-  type ErrorHandlingConfig,
-  type ErrorReporter,
-  LogReporter,
-  type Stage,
-} from './error-handler.js';
+import { ErrorHandler, type ErrorHandlingConfig, type ErrorReporter, LogReporter } from './error-handler.js';
 import { closeTransformStages, type TaskConverters, type TransformStage } from './task-plugins.js';
 
 /** Error handling settings of a connector (`errors.*`). */
@@ -189,16 +183,5 @@ export abstract class TaskRunner {
     this.#state = state;
     this.options.metrics.status = state;
     this.options.onStateChange(state, trace);
-  }
-}
-
-/** Work that fails at a named stage of the pipeline, for error context. */
-export class StageFailure extends Error {
-  readonly stage: Stage;
-  readonly plugin: string;
-  constructor(stage: Stage, plugin: string, cause: unknown) {
-    super(`${stage} failed in ${plugin}`, { cause });
-    this.stage = stage;
-    this.plugin = plugin;
   }
 }
