@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { errorTrace, type PluginRegistry } from '@tributary/api';
+import type { PluginRegistry } from '@tributary/api';
 import type { DestinationStream } from 'pino';
 import type { Broker } from './broker/broker.js';
 import { OffsetLog, StatusLog } from './cluster/log-stores.js';
@@ -9,7 +9,7 @@ import { LoggerRegistry, type LogLevel } from './logging/loggers.js';
 import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { createRegistry } from './plugins/registry.js';
 import { createRestServer, restOptionsFromConfig } from './rest/server.js';
-import { createBroker, type RunningWorker } from './standalone.js';
+import { createBroker, onceStopper, type RunningWorker } from './standalone.js';
 import { DataDirLock } from './storage/data-dir-lock.js';
 import { Worker } from './worker/worker.js';
 
@@ -95,32 +95,16 @@ export async function startDistributed(options: DistributedOptions): Promise<Run
     log.info(
       `Worker ${config.workerId} joined cluster ${clusterId} as ${herder.memberId} (broker ${broker.kind}, REST ${rest.url})`,
     );
-    const startedBroker = broker;
-    let stopping: Promise<void> | null = null;
     return {
       config,
       herder,
       worker,
-      broker: startedBroker,
+      broker,
       registry,
       metrics,
       loggers,
       rest: { url: rest.url },
-      stop: () => {
-        stopping ??= (async () => {
-          await rest.close().catch((e) => log.error('Stopping the REST API failed', { error: errorTrace(e) }));
-          try {
-            await herder.stop();
-          } catch (e) {
-            log.error('Leaving the cluster failed', { error: errorTrace(e) });
-          }
-          if (ownsBroker) await startedBroker.close();
-          await lock?.release();
-          log.info(`Worker ${config.workerId} stopped`);
-          loggers.flush();
-        })();
-        return stopping;
-      },
+      stop: onceStopper({ rest, herder, broker: ownsBroker ? broker : null, lock, loggers, workerId: config.workerId }),
     };
   } catch (e) {
     if (ownsBroker) await broker?.close().catch(() => undefined);

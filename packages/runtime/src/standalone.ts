@@ -58,6 +58,38 @@ export async function createBroker(config: WorkerConfig, loggers?: LoggerRegistr
 }
 
 /**
+ * The stop of a running worker, run once however often it is called: REST first (so no request reaches
+ * a stopping herder), then the herder (tasks flush and commit), the broker when this worker owns it,
+ * the data-dir lock, and the logs.
+ */
+export function onceStopper(parts: {
+  readonly rest: { close(): Promise<void> };
+  readonly herder: Herder;
+  readonly broker: Broker | null;
+  readonly lock: DataDirLock | null;
+  readonly loggers: LoggerRegistry;
+  readonly workerId: string;
+}): () => Promise<void> {
+  const log = parts.loggers.get('tributary.worker');
+  let stopping: Promise<void> | null = null;
+  return () => {
+    stopping ??= (async () => {
+      await parts.rest.close().catch((e) => log.error('Stopping the REST API failed', { error: errorTrace(e) }));
+      try {
+        await parts.herder.stop();
+      } catch (e) {
+        log.error('Stopping connectors failed', { error: errorTrace(e) });
+      }
+      await parts.broker?.close();
+      await parts.lock?.release();
+      log.info(`Worker ${parts.workerId} stopped`);
+      parts.loggers.flush();
+    })();
+    return stopping;
+  };
+}
+
+/**
  * Starts a standalone worker: locks the data dir, opens the broker and the file stores, restores every
  * connector in its last target state, then creates or updates the connectors given on the command line.
  */
@@ -104,33 +136,16 @@ export async function startStandalone(options: StandaloneOptions): Promise<Runni
     log.info(
       `Worker ${config.workerId} started (data dir ${config.dataDirPath}, broker ${broker.kind}, REST ${rest.url})`,
     );
-    const startedBroker = broker;
-    let stopping: Promise<void> | null = null;
     return {
       config,
       herder,
       worker,
-      broker: startedBroker,
+      broker,
       registry,
       metrics,
       loggers,
       rest: { url: rest.url },
-      stop: () => {
-        stopping ??= (async () => {
-          // REST first, so no request reaches a herder that is stopping.
-          await rest.close().catch((e) => log.error('Stopping the REST API failed', { error: errorTrace(e) }));
-          try {
-            await herder.stop();
-          } catch (e) {
-            log.error('Stopping connectors failed', { error: errorTrace(e) });
-          }
-          await startedBroker.close();
-          await lock.release();
-          log.info(`Worker ${config.workerId} stopped`);
-          loggers.flush();
-        })();
-        return stopping;
-      },
+      stop: onceStopper({ rest, herder, broker, lock, loggers, workerId: config.workerId }),
     };
   } catch (e) {
     await broker?.close().catch(() => undefined);
