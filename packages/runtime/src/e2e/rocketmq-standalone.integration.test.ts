@@ -117,9 +117,24 @@ describe('standalone worker on RocketMQ', { skip, timeout: 600_000 }, () => {
     const [gen, discard] = [name('gen'), name('discard')];
     await w.herder.createConnector(gen, { 'connector.class': 'Generator', topic, rate: '0', count: '2000' });
     await w.herder.createConnector(discard, { 'connector.class': 'DiscardSink', topics: topic });
-    await waitFor('2000 records committed by the sink', async () => {
-      const o = await w.herder.connectorOffsets(discard);
-      return o.offsets.reduce((n, e) => n + (e.offset as { kafka_offset: number }).kafka_offset, 0) === 2000;
+    // A fresh broker can be slow to serve the first routes and pulls: allow a minute, and say what was
+    // seen if even that is not enough.
+    await waitFor(
+      '2000 records committed by the sink',
+      async () => {
+        const o = await w.herder.connectorOffsets(discard);
+        return o.offsets.reduce((n, e) => n + (e.offset as { kafka_offset: number }).kafka_offset, 0) === 2000;
+      },
+      60_000,
+    ).catch(async (e: Error) => {
+      const seen = {
+        sinkOffsets: await w.herder.connectorOffsets(discard),
+        sink: await w.herder.connectorStatus(discard),
+        source: await w.herder.connectorStatus(gen),
+        sinkMetrics: w.metrics.connectorJson(discard),
+        log: w.logs.text.slice(-4000),
+      };
+      throw new Error(`${e.message}\n${JSON.stringify(seen, null, 1)}`);
     });
     await waitFor('generator offsets committed', async () => {
       const o = await w.herder.connectorOffsets(gen);
