@@ -299,7 +299,12 @@ public class GenerateGolden {
         header("time", Time.SCHEMA, date(45296789L));
         header("timestamp", Timestamp.SCHEMA, date(1705320000123L));
         header("null", Schema.OPTIONAL_STRING_SCHEMA, null);
-        for (String in : List.of("true", "false", "null", "42", "-128", "300", "70000", "3000000000", "12345678901234567890", "1.5", "1.0", "0.5", "-2.25", "1e3", "hello world", "", "  ", "[1,2,3]", "[1,1000,70000]", "[1,\"a\"]", "[\"x\",\"y\"]", "[]", "{\"a\":1,\"b\":2}", "{\"a\":\"x\"}", "[1,2", "2024-01-15", "12:34:56.789Z", "2024-01-15T12:34:56.789Z", "true}", "{not a map"))
+        for (String in : List.of("true", "false", "null", "42", "-128", "300", "70000", "3000000000", "12345678901234567890", "1.5", "1.0", "0.5", "-2.25", "1e3", "hello world", "", "  ", "[1,2,3]", "[1,1000,70000]", "[1,\"a\"]", "[\"x\",\"y\"]", "[]", "{\"a\":1,\"b\":2}", "{\"a\":\"x\"}", "[1,2", "2024-01-15", "12:34:56.789Z", "2024-01-15T12:34:56.789Z", "true}", "{not a map",
+                // Values.parseString's quirks, which InsertHeader's value.literal shares.
+                "[1, null]", "[null, 1]", "{1:\"a\", 2:null}", "2024-13-45", "{\"a\":1 \"b\":2}", "[\"a\\\"b\", \"c\\\\d\"]",
+                "2024-01-15T12\\:34\\:56.789Z", "{\"a\":{}, \"b\": {\"c\": 1}}", "[[], [1]]", "[[1], [2, 3]]", "+5", "007", ".5",
+                "1 2", "42abc", "[-1, +2]", "{\"key with space\": \"value, with comma\"}", "{true: false, false: true}",
+                "{foo: 3}", "[0 1 2]", "{null: 3}", "1.2.3", "-", "9223372036854775808", "1e300", "[1, 2.5]"))
             headerRead(in);
 
         // --- fixed-width and string converters ---

@@ -26,6 +26,7 @@ import {
 } from './primitive-converters.js';
 import { SimpleHeaderConverter } from './simple-header-converter.js';
 
+export { parseValueString as parseString } from '../transforms/util/values-parser.js';
 export {
   ENVELOPE_MESSAGE,
   JSON_CONVERTER_SPEC,
@@ -45,7 +46,7 @@ export {
   StringConverter,
 } from './primitive-converters.js';
 export { SimpleHeaderConverter } from './simple-header-converter.js';
-export { convertToString, parseString } from './values.js';
+export { convertToString } from './values.js';
 
 const VERSION = '0.1.0';
 const NO_CONFIG = ConfigSpec.create();

@@ -135,6 +135,11 @@ describe('JsonConverter matches Kafka 3.9 JsonConverter bytes', () => {
 
 /** Header inputs whose Kafka schema is an array without an element schema; Tributary gives schema null. */
 const NO_ELEMENT_SCHEMA = new Set(['[1,"a"]', '[]']);
+/**
+ * Deliberate differences, with Tributary's value: Kafka keeps the backslashes of escapes inside quoted
+ * strings, so its own written headers do not read back; Tributary removes them.
+ */
+const HEADER_READ_DIFFERENCES: Record<string, string> = { '["a\\"b", "c\\\\d"]': '["a\\"b","c\\\\d"]' };
 
 describe('SimpleHeaderConverter matches Kafka 3.9 SimpleHeaderConverter', () => {
   const converter = new SimpleHeaderConverter();
@@ -150,7 +155,8 @@ describe('SimpleHeaderConverter matches Kafka 3.9 SimpleHeaderConverter', () => 
       const sv = converter.toConnectHeader('topic', 'h', Buffer.from(f.input, 'utf8'));
       const expectedSchema = NO_ELEMENT_SCHEMA.has(f.input) ? null : f.schema;
       assert.equal(sv.schema === null ? null : describer.asJsonSchemaText(sv.schema), expectedSchema);
-      assert.equal(sv.value === null ? null : describer.toJsonText(sv.schema, sv.value), f.value);
+      const expectedValue = HEADER_READ_DIFFERENCES[f.input] ?? f.value;
+      assert.equal(sv.value === null ? null : describer.toJsonText(sv.schema, sv.value), expectedValue);
     });
   }
 });

@@ -15,7 +15,7 @@ export const INSERT_HEADER_SPEC = ConfigSpec.create()
   .string('value.literal', {
     doc:
       'The literal value that is to be set as the header value on all records. It is parsed as Kafka ' +
-      "Connect's Values.parseString does: `true`, `42`, `3.5`, `[1,2]`, `{a:1}`, ISO dates and times are typed, " +
+      'Connect\'s Values.parseString does: `true`, `42`, `3.5`, `[1,2]`, `{"a":1}`, ISO dates and times are typed, ' +
       'anything else is a string.',
     importance: 'high',
     examples: ['orders-service', '42'],

@@ -49,7 +49,9 @@ describe('parseValueString (Kafka Values.parseString)', () => {
     ['{}', null, {}],
     ['[]', null, []],
     ['[null]', null, [null]],
-    ['{"a":{}, "b": 1}', 'string', '{"a":{}, "b": 1}'],
+    ['{"a":{}, "b": 1}', null, { a: {}, b: 1 }],
+    ['[[], [1]]', 'array', [[], [1]]],
+    ['["a\\"b", "c\\\\d"]', 'array', ['a"b', 'c\\d']],
     [
       '{"a":{}, "b": {"c": 1}}',
       'map',

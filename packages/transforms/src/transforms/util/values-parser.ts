@@ -34,7 +34,9 @@ const NUMERIC_RANK: Partial<Record<Schema['type'], number>> = {
  * anything else, including text with more after a value (`12:30`), is the original string.
  *
  * Differences from Kafka: temporal values are read in UTC (Kafka uses the JVM zone); text after a
- * leading number is kept as a string where Kafka returns the number; containers whose elements have no
+ * leading number (`12:30`) or after a container (`[1]x`) is kept as a string where Kafka returns the
+ * number or container; `\` escapes inside quoted strings are removed (Kafka keeps them, so its
+ * `convertToString` output of `a"b` in an array does not read back); containers whose elements have no
  * common type get a null schema (Kafka's schema without an item type), and such maps with only string
  * keys become plain objects, as schemaless data.
  */
@@ -176,7 +178,9 @@ class ValueParser {
       if (this.#canConsume('"')) break;
       content += this.#next();
     }
-    return parseTemporal(content) ?? { schema: Schema.STRING, value: content };
+    // Kafka keeps the backslashes of `\"` and `\\` here, so its own convertToString output does not read
+    // back; dropping them makes the header converter round-trip, and differs only for such escapes.
+    return parseTemporal(content) ?? { schema: Schema.STRING, value: content.replace(/\\(.)/gs, '$1') };
   }
 
   #parseArray(): SchemaAndValue {
@@ -233,20 +237,58 @@ class ValueParser {
   }
 }
 
-/** The common schema of container elements: equal schemas, or numeric types widened. */
+/**
+ * The common schema of container elements, as Kafka's `SchemaMerger`: equal schemas, or numeric types
+ * widened. Empty containers (`[]`, `{}`) fit any element type of their kind. A container whose element
+ * types Tributary cannot express (mixed elements; Kafka gives it a schema without element types), or two
+ * containers with different element types (Kafka keeps the newest schema and mislabels the older
+ * elements), leave the common schema unknown: the outer container then reads schemaless.
+ */
 class SchemaMerger {
-  common: Schema | null = null;
+  /** The type every element seen so far has (after widening). */
+  #type: Schema['type'] | null = null;
+  #common: Schema | null = null;
+  #unknown = false;
   #compatible = true;
 
+  /** The common schema, or null when there is none or it cannot be expressed. */
+  get common(): Schema | null {
+    return this.#compatible && !this.#unknown ? this.#common : null;
+  }
+
   merge(latest: SchemaAndValue | null): void {
-    if (latest === null || latest.schema === null || !this.#compatible) return;
-    if (this.common === null) {
-      this.common = latest.schema;
+    if (latest === null || !this.#compatible) return;
+    const schema = latest.schema;
+    const type = schema?.type ?? containerType(latest.value);
+    if (type === null) return;
+    if (this.#type === null) this.#type = type;
+    else if (this.#type !== type) {
+      // Across types only numbers merge, by widening.
+      const widened = schema !== null && this.#common !== null ? mergeSchemas(this.#common, schema) : null;
+      if (widened === null) this.#compatible = false;
+      else {
+        this.#common = widened;
+        this.#type = widened.type;
+      }
       return;
     }
-    this.common = mergeSchemas(this.common, latest.schema);
-    this.#compatible = this.common !== null;
+    if (schema === null) {
+      if (!isEmptyContainer(latest.value)) this.#unknown = true;
+      return;
+    }
+    if (this.#common === null) {
+      this.#common = schema;
+      return;
+    }
+    const merged = mergeSchemas(this.#common, schema);
+    if (merged !== null) this.#common = merged;
+    else if (type === 'array' || type === 'map') this.#unknown = true;
+    else this.#compatible = false;
   }
+}
+
+function isEmptyContainer(value: unknown): boolean {
+  return (Array.isArray(value) && value.length === 0) || (value instanceof Map && value.size === 0);
 }
 
 function mergeSchemas(a: Schema, b: Schema): Schema | null {
@@ -255,6 +297,10 @@ function mergeSchemas(a: Schema, b: Schema): Schema | null {
   if (a.name === undefined && b.name === undefined && ra !== undefined && rb !== undefined) return ra >= rb ? a : b;
   if (a.type === b.type && isPrimitiveType(a.type) && a.name === b.name) return a;
   return a.equals(b) ? a : null;
+}
+
+function containerType(value: unknown): Schema['type'] | null {
+  return Array.isArray(value) ? 'array' : value instanceof Map ? 'map' : null;
 }
 
 /**
@@ -365,9 +411,11 @@ function parseTemporal(raw: string): SchemaAndValue | null {
   return { schema, value: date };
 }
 
-/** Maps with only string keys become plain objects, as schemaless values are. */
+/** Maps with only string keys become plain objects, at every depth, as schemaless values are. */
 function toSchemaless(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toSchemaless);
   if (!(value instanceof Map)) return value;
-  for (const k of value.keys()) if (typeof k !== 'string') return value;
-  return Object.fromEntries(value);
+  const entries = [...value].map(([k, v]) => [k, toSchemaless(v)] as const);
+  if (entries.some(([k]) => typeof k !== 'string')) return new Map(entries);
+  return Object.fromEntries(entries);
 }
