@@ -32,14 +32,17 @@ export class WorkerProcess {
     });
     this.#child = child;
     const ready = new Promise<void>((resolve, reject) => {
+      let started = false;
       const timer = setTimeout(
         () => reject(new Error(`worker did not start within ${timeoutMs} ms:\n${this.#output.slice(-4000)}`)),
         timeoutMs,
       );
       const onData = (chunk: Buffer) => {
         this.#output += chunk.toString('utf8');
+        // Keep the last half megabyte; a chatty worker must not grow the test process without bound.
         if (this.#output.length > 1_000_000) this.#output = this.#output.slice(-500_000);
-        if (/Tributary worker .* running/.test(this.#output)) {
+        if (!started && /Tributary worker .* running/.test(this.#output)) {
+          started = true;
           clearTimeout(timer);
           resolve();
         }
