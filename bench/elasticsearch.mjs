@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// ElasticsearchSink benchmark (issue 7): documents per second into OpenSearch
-// (scripts/services.sh start opensearch; OPENSEARCH_URL overrides http://127.0.0.1:9200).
+// ElasticsearchSink benchmark (issue 7): documents per second into OpenSearch (scripts/services.sh start
+// opensearch; OPENSEARCH_URL overrides http://127.0.0.1:9200) or, with --server elasticsearch, into
+// Elasticsearch 7.10 (scripts/services.sh start elasticsearch; ELASTICSEARCH_URL overrides :9201).
 //
 // - direct: schema'd records of ~500 bytes (JSON) put straight into an ElasticsearchSinkTask in batches of
 //   500 (as the runtime delivers them), a preCommit every 20 batches and at the end; the clock stops when
@@ -8,8 +9,9 @@
 // - convert: the same records only turned into bulk NDJSON (no HTTP): the client's own ceiling.
 // - worker (--worker): Generator → embedded topic (JsonConverter) → ElasticsearchSink in a standalone
 //   worker in this process, until the index holds every record.
-// CPU time of this process and of the OpenSearch JVM (from /proc) is printed per run, to tell which side
-// limits the rate. Usage: npm run build && node bench/elasticsearch.mjs [--records 200000] [--worker]
+// CPU time of this process and of the server's JVM (from /proc) is printed per run, to tell which side
+// limits the rate.
+// Usage: npm run build && node bench/elasticsearch.mjs [--records 200000] [--worker] [--server elasticsearch]
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -20,8 +22,17 @@ import { ELASTICSEARCH_SINK_SPEC } from '../packages/connectors/dist/elasticsear
 import { ElasticsearchSinkTask } from '../packages/connectors/dist/elasticsearch/sink.js';
 import { sinkTaskContext } from '../packages/connectors/dist/testkit/index.js';
 
-const OS_URL = (process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200').replace(/\/$/, '');
 const args = process.argv.slice(2);
+const SERVER = args.includes('--server') ? args[args.indexOf('--server') + 1] : 'opensearch';
+if (SERVER !== 'opensearch' && SERVER !== 'elasticsearch') {
+  console.error(`--server must be opensearch or elasticsearch, not ${SERVER}`);
+  process.exit(2);
+}
+const OS_URL = (
+  SERVER === 'elasticsearch'
+    ? (process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9201')
+    : (process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200')
+).replace(/\/$/, '');
 const arg = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : dflt;
@@ -88,10 +99,10 @@ async function count(index) {
   return res.status === 200 ? res.json.count : 0;
 }
 
-/** CPU seconds (user + system) of the OpenSearch JVM, from /proc; null when not found. */
-function openSearchCpu() {
+/** CPU seconds (user + system) of the server's JVM (started by scripts/services.sh), from /proc; null when not found. */
+function serverCpu() {
   try {
-    const pid = readFileSync(join(ROOT, '.run/opensearch/opensearch.pid'), 'utf8').trim();
+    const pid = readFileSync(join(ROOT, `.run/${SERVER}/${SERVER}.pid`), 'utf8').trim();
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
@@ -106,11 +117,11 @@ function selfCpu() {
 
 function cpuNote(seconds, before) {
   const self = selfCpu() - before.self;
-  const osCpu = before.os === null ? null : openSearchCpu() - before.os;
-  return `client ${(self / seconds).toFixed(2)} cores, OpenSearch ${osCpu === null ? '?' : (osCpu / seconds).toFixed(2)} cores`;
+  const osCpu = before.os === null ? null : serverCpu() - before.os;
+  return `client ${(self / seconds).toFixed(2)} cores, ${SERVER} ${osCpu === null ? '?' : (osCpu / seconds).toFixed(2)} cores`;
 }
 
-const snapshot = () => ({ self: selfCpu(), os: openSearchCpu() });
+const snapshot = () => ({ self: selfCpu(), os: serverCpu() });
 
 async function direct(batchSize, inFlight, records) {
   const topic = `bench-es-${batchSize}-${inFlight}`;
@@ -206,7 +217,7 @@ async function throughWorker(n) {
 
 const health = await os('GET', '/').catch(() => null);
 if (health === null || health.status !== 200) {
-  console.error(`OpenSearch is not reachable at ${OS_URL} (scripts/services.sh start opensearch)`);
+  console.error(`${SERVER} is not reachable at ${OS_URL} (scripts/services.sh start ${SERVER})`);
   process.exit(1);
 }
 console.log(
