@@ -33,13 +33,15 @@ main() {
   local names=("$@")
   if [ ${#names[@]} -eq 0 ] || [ "${names[0]}" = all ]; then mapfile -t names < <(available); fi
   case $action in start|stop|status) ;; *) die "usage: $0 start|stop|status [SERVICE ...|all]" ;; esac
-  local name
+  local name rc=0
   for name in "${names[@]}"; do
     [ -f "$SERVICES_DIR/$name.sh" ] || die "unknown service '$name' (known: $(available | tr '\n' ' '))"
     # shellcheck source=/dev/null
     source "$SERVICES_DIR/$name.sh"
-    "${name}_${action}"
+    # status reports every service and fails at the end when one is not running.
+    if [ "$action" = status ]; then "${name}_status" || rc=1; else "${name}_${action}"; fi
   done
+  return $rc
 }
 
 main "$@"

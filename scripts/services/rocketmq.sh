@@ -34,6 +34,9 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   RMQ_RUN_DIRECTLY=1
 fi
 
+# shellcheck source=lib/maven.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/maven.sh"
+
 RMQ_VERSION=5.3.3
 RMQ_LIB="$CACHE/rocketmq-$RMQ_VERSION/lib"
 RMQ_DIR="$RUN/rocketmq"
@@ -42,29 +45,8 @@ RMQ_BROKER_PORT=10911
 RMQ_NAMESRV_ADDR="127.0.0.1:$RMQ_NAMESRV_PORT"
 
 rocketmq_fetch() {
-  if [ -f "$RMQ_LIB/.complete" ]; then return 0; fi
-  command -v mvn >/dev/null || die "rocketmq: mvn is needed to fetch the jars (apt-get install maven)"
-  command -v java >/dev/null || die "rocketmq: java (17) is needed (apt-get install openjdk-17-jre-headless)"
-  log "rocketmq: fetching $RMQ_VERSION jars from Maven Central into $RMQ_LIB"
-  local work="$CACHE/rocketmq-$RMQ_VERSION"
-  mkdir -p "$work"
-  cat >"$work/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.tributary</groupId><artifactId>rocketmq-runtime</artifactId><version>1</version>
-  <packaging>pom</packaging>
-  <properties><rmq.version>$RMQ_VERSION</rmq.version></properties>
-  <dependencies>
-    <dependency><groupId>org.apache.rocketmq</groupId><artifactId>rocketmq-namesrv</artifactId><version>\${rmq.version}</version></dependency>
-    <dependency><groupId>org.apache.rocketmq</groupId><artifactId>rocketmq-broker</artifactId><version>\${rmq.version}</version></dependency>
-    <dependency><groupId>org.apache.rocketmq</groupId><artifactId>rocketmq-tools</artifactId><version>\${rmq.version}</version></dependency>
-  </dependencies>
-</project>
-POM
-  rm -rf "$RMQ_LIB"
-  (cd "$work" && mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
-    -DoutputDirectory="$RMQ_LIB" -DincludeScope=runtime) >&2 || die "rocketmq: maven could not fetch the jars"
-  touch "$RMQ_LIB/.complete"
+  maven_fetch "rocketmq-$RMQ_VERSION" "$RMQ_LIB" "org.apache.rocketmq:rocketmq-namesrv:$RMQ_VERSION" \
+    "org.apache.rocketmq:rocketmq-broker:$RMQ_VERSION" "org.apache.rocketmq:rocketmq-tools:$RMQ_VERSION"
 }
 
 # Small-memory JVM settings (reference rocketmq.md 1.4); the home dir only needs to exist.

@@ -12,33 +12,14 @@
 #   CLUSTER   cluster name (distinct per product, so two nodes on one machine never try to join)
 # Heap 512 MB and two processors: the machine has 2 cores and other services share them.
 
+# shellcheck source=maven.sh
+source "$(dirname "${BASH_SOURCE[0]}")/maven.sh"
+
 search_lib() { echo "$CACHE/$1-$2/lib"; }
 search_dir() { echo "$RUN/$1"; }
 
 search_fetch() {
-  local name=$1 version=$2 coords=$3
-  local lib work
-  lib=$(search_lib "$name" "$version")
-  [ -f "$lib/.complete" ] && return 0
-  command -v mvn >/dev/null || die "$name: mvn is needed to fetch the jars (apt-get install maven)"
-  command -v java >/dev/null || die "$name: java (17) is needed (apt-get install openjdk-17-jre-headless)"
-  log "$name: fetching ${coords#*:} $version jars from Maven Central into $lib"
-  work="$CACHE/$name-$version"
-  mkdir -p "$work"
-  cat >"$work/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.tributary</groupId><artifactId>$name-runtime</artifactId><version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency><groupId>${coords%%:*}</groupId><artifactId>${coords#*:}</artifactId><version>$version</version></dependency>
-  </dependencies>
-</project>
-POM
-  rm -rf "$lib"
-  (cd "$work" && mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
-    -DoutputDirectory="$lib" -DincludeScope=runtime) >&2 || die "$name: maven could not fetch the jars"
-  touch "$lib/.complete"
+  maven_fetch "$1-$2" "$(search_lib "$1" "$2")" "$3:$2"
 }
 
 search_pid_alive() {
@@ -137,7 +118,11 @@ search_stop() {
 
 search_status() {
   local name=$1 version=$2 port=$3 state=stopped
-  search_pid_alive "$name" && port_open 127.0.0.1 "$port" && state=running
+  if search_pid_alive "$name" && port_open 127.0.0.1 "$port"; then
+    state=running
+  elif port_open 127.0.0.1 "$port" && search_healthy "$port"; then
+    state='running (not started from this checkout)'
+  fi
   echo "$name: $state (http://127.0.0.1:$port), lib $(search_lib "$name" "$version"), run $(search_dir "$name")"
-  [ "$state" = running ]
+  [ "$state" != stopped ]
 }
