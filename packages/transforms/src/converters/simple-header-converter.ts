@@ -7,9 +7,9 @@ import { convertToString } from './values.js';
 /**
  * Kafka Connect's default header converter (`org.apache.kafka.connect.storage.SimpleHeaderConverter`):
  * header values are written as UTF-8 text (strings as they are, other values in the text form of
- * {@link convertToString}) and read back with the type inferred ({@link parseValueString}, Kafka's `Values.parseString`): booleans,
- * the smallest integer type that fits, floats, Decimals beyond int64, dates and times, arrays, maps,
- * else strings. Bytes that are not UTF-8 are returned as `bytes`, as Kafka does when parsing fails.
+ * {@link convertToString}) and read back with the type inferred by {@link parseValueString} (Kafka's
+ * `Values.parseString`, shared with InsertHeader): booleans, the smallest integer type that fits, floats,
+ * Decimals beyond int64, dates and times, arrays, maps, else strings. Bytes that are not UTF-8 are returned as `bytes`, as Kafka does when parsing fails.
  */
 export class SimpleHeaderConverter implements HeaderConverter {
   fromConnectHeader(_topic: string, _headerKey: string, schema: Schema | null, value: unknown): Uint8Array | null {
