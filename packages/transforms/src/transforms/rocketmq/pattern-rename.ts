@@ -1,19 +1,8 @@
-import {
-  ConfigSpec,
-  type ConnectRecord,
-  DataError,
-  describeValue,
-  type Schema,
-  SchemaBuilder,
-  Struct,
-  type Transformation,
-} from '@tributary/api';
+import { ConfigSpec } from '@tributary/api';
 import { crossFieldError, ROCKETMQ_TRANSFORMS, validRegex } from '../util/config.js';
 import { JAVA_PATTERN_FLAGS, type JavaPatternFlag, JavaRegex, type JavaReplacement } from '../util/java-regex.js';
-import { setEntry } from '../util/maps.js';
-import { fieldValues, isSchemalessMap } from '../util/requirements.js';
-import { copySchemaBasics, SchemaCache } from '../util/schema-util.js';
-import { defineKeyValueTransformation, type Side } from '../util/side.js';
+import { defineKeyValueTransformation } from '../util/side.js';
+import { FieldRenamer } from './field-renamer.js';
 
 /** PatternRename's config (RocketMQ Connect): `field.pattern`, `field.pattern.flags`, `field.replacement`. */
 export const PATTERN_RENAME_SPEC = ConfigSpec.create()
@@ -34,66 +23,6 @@ export const PATTERN_RENAME_SPEC = ConfigSpec.create()
     importance: 'high',
     examples: ['_'],
   });
-
-class PatternRename implements Transformation {
-  readonly #side: Side;
-  readonly #regex: JavaRegex;
-  readonly #replacement: JavaReplacement;
-  readonly #schemas = new SchemaCache<Schema>();
-
-  constructor(side: Side, regex: JavaRegex, replacement: JavaReplacement) {
-    this.#side = side;
-    this.#regex = regex;
-    this.#replacement = replacement;
-  }
-
-  /** Field names repeat across records; each is matched once (bounded, for maps with unbounded keys). */
-  readonly #names = new Map<string, string>();
-
-  #rename(name: string): string {
-    let renamed = this.#names.get(name);
-    if (renamed === undefined) {
-      renamed = this.#regex.find(name) ? this.#regex.replaceAll(name, this.#replacement) : name;
-      if (this.#names.size < 10_000) this.#names.set(name, renamed);
-    }
-    return renamed;
-  }
-
-  apply<R extends ConnectRecord>(record: R): R | null {
-    const value = this.#side.value(record);
-    if (value === null || value === undefined) return record;
-    if (this.#side.schema(record) === null && isSchemalessMap(value)) {
-      const out: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) setEntry(out, this.#rename(key), value[key]);
-      return this.#side.update(record, null, out);
-    }
-    if (!(value instanceof Struct)) {
-      throw new DataError(
-        `PatternRename supports a Struct or a schemaless map in the record ${this.#side.kind}, found ${describeValue(value)}`,
-        { path: this.#side.kind },
-      );
-    }
-    let schema = this.#schemas.get(value.schema);
-    if (schema === undefined) {
-      const builder = copySchemaBasics(value.schema, SchemaBuilder.struct());
-      for (const f of value.schema.fields) {
-        const name = this.#rename(f.name);
-        try {
-          builder.field(name, f.schema);
-        } catch (err) {
-          throw new DataError(`PatternRename: field '${f.name}' → '${name}': ${(err as Error).message}`, {
-            path: f.name,
-            cause: err,
-          });
-        }
-      }
-      if (value.schema.optional) builder.optional();
-      schema = builder.build();
-      this.#schemas.set(value.schema, schema);
-    }
-    return this.#side.update(record, schema, Struct.trusted(schema, fieldValues(value, true)));
-  }
-}
 
 /** `PatternRename$Key` and `PatternRename$Value` (RocketMQ Connect): rename fields by regex replacement. */
 export const patternRename = defineKeyValueTransformation({
@@ -125,6 +54,11 @@ export const patternRename = defineKeyValueTransformation({
       }
     }
     if (regex === undefined || replacement === undefined) throw crossFieldError(subject, errors);
-    return new PatternRename(side, regex, replacement);
+    // Consts for the closure: TypeScript does not carry the narrowing of `let`s into it.
+    const pattern = regex;
+    const replaceWith = replacement;
+    return new FieldRenamer('PatternRename', side, (name) =>
+      pattern.find(name) ? pattern.replaceAll(name, replaceWith) : name,
+    );
   },
 });
