@@ -108,6 +108,18 @@ describe('PatternRename', () => {
       });
       assert.deepEqual(s.of(flagged.apply(s.record(null, { COL_1: 1, col_22: 2 }))).value, { '1COL': 1, '22col': 2 });
     });
+
+    it(`${s.name}: passes nulls, rejects values that are neither Struct nor map, and renames onto a taken name`, () => {
+      const t = s.create({ 'field.pattern': '^old_', 'field.replacement': '' });
+      const tomb = s.record(null, null);
+      assert.equal(t.apply(tomb), tomb);
+      assertDataError(() => t.apply(s.record(Schema.INT32, 7)), 'PatternRename', 'number');
+      const input = SchemaBuilder.struct().field('id', Schema.STRING).field('old_id', Schema.STRING).build();
+      assertDataError(
+        () => t.apply(s.record(input, new Struct(input).put('id', '1').put('old_id', '2'))),
+        "PatternRename: field 'old_id' → 'id'",
+      );
+    });
   }
 });
 
