@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it, test } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import {
   ConnectError,
   DataError,
@@ -24,7 +24,7 @@ import {
   type TaskConfig,
   type TopicQueue,
 } from '@tributary/api';
-import { CapturingLogger, runSinkConformance, sinkTaskContext } from '../testkit/index.js';
+import { CapturingLogger, runSinkConformance, serviceGate, sinkTaskContext } from '../testkit/index.js';
 import { ElasticsearchSinkTask } from './sink.js';
 
 /** A search server the suite runs against. */
@@ -38,12 +38,12 @@ export interface SearchBackend {
 
 /** Registers the whole suite for one server; skips (or, in CI, fails) when it is not reachable. */
 export async function describeSearchSink(backend: SearchBackend): Promise<void> {
-  const OS_URL = backend.url.replace(/\/$/, '');
+  const SERVER_URL = backend.url.replace(/\/$/, '');
   const RUN = `${Date.now().toString(36)}${process.pid}`;
 
   async function reachable(): Promise<boolean> {
     try {
-      const res = await fetch(`${OS_URL}/_cluster/health?wait_for_status=yellow&timeout=10s`, {
+      const res = await fetch(`${SERVER_URL}/_cluster/health?wait_for_status=yellow&timeout=10s`, {
         signal: AbortSignal.timeout(15_000),
       });
       return res.ok;
@@ -52,21 +52,12 @@ export async function describeSearchSink(backend: SearchBackend): Promise<void> 
     }
   }
 
-  /** The project's rule: skip with a reason when the server is missing, fail under CI=true / TRIBUTARY_REQUIRE_SERVICES=1. */
-  async function gate(): Promise<string | false> {
-    if (await reachable()) return false;
-    const reason = `${backend.name} is not reachable at ${OS_URL} (start it with: scripts/services.sh start ${backend.service})`;
-    if (process.env.CI === 'true' || process.env.TRIBUTARY_REQUIRE_SERVICES === '1') {
-      test(`${backend.name} is available`, () => {
-        throw new Error(`${reason}; required because CI=true or TRIBUTARY_REQUIRE_SERVICES=1`);
-      });
-    } else {
-      console.log(`# SKIP: ${reason}`);
-    }
-    return reason;
-  }
-
-  const skip = await gate();
+  const skip = serviceGate(
+    backend.name,
+    (await reachable())
+      ? undefined
+      : `${backend.name} is not reachable at ${SERVER_URL} (start it with: scripts/services.sh start ${backend.service})`,
+  );
 
   // biome-ignore lint/suspicious/noExplicitAny: JSON answers of the server, read field by field in assertions.
   type Json = any;
@@ -76,7 +67,7 @@ export async function describeSearchSink(backend: SearchBackend): Promise<void> 
     path: string,
     body?: unknown,
   ): Promise<{ status: number; text: string; json: Json }> {
-    const res = await fetch(`${OS_URL}${path}`, {
+    const res = await fetch(`${SERVER_URL}${path}`, {
       method,
       headers: { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -103,7 +94,7 @@ export async function describeSearchSink(backend: SearchBackend): Promise<void> 
   }
 
   function config(overrides: Record<string, string> = {}): TaskConfig {
-    return { 'connection.url': OS_URL, 'read.timeout.ms': '30000', 'linger.ms': '0', ...overrides };
+    return { 'connection.url': SERVER_URL, 'read.timeout.ms': '30000', 'linger.ms': '0', ...overrides };
   }
 
   /** A started task with its context (optionally with an errant record reporter that keeps what it gets). */
@@ -177,7 +168,7 @@ export async function describeSearchSink(backend: SearchBackend): Promise<void> 
         res.writeHead(own.status, { 'content-type': 'application/json' }).end(own.body);
         return;
       }
-      const upstream = await fetch(`${OS_URL}${entry.url}`, {
+      const upstream = await fetch(`${SERVER_URL}${entry.url}`, {
         method: entry.method,
         headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
         ...(entry.method === 'GET' || entry.method === 'HEAD' ? {} : { body }),
@@ -437,7 +428,7 @@ export async function describeSearchSink(backend: SearchBackend): Promise<void> 
     it('fails over from a URL that refuses connections to the next one', async () => {
       const topic = topicName('failover');
       created.push(topic);
-      const { task } = await startTask(config({ 'connection.url': `http://127.0.0.1:1,${OS_URL}` }));
+      const { task } = await startTask(config({ 'connection.url': `http://127.0.0.1:1,${SERVER_URL}` }));
       for (let i = 0; i < 5; i++) {
         await task.put([sinkRecord({ topic, queue: 0, offset: i, keySchema: KEY, key: key(i), value: { i } })]);
       }

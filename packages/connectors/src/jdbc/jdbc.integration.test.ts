@@ -4,7 +4,7 @@
  * Every run works in its own database (MariaDB) or schema (PostgreSQL) and drops it afterwards.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it, test } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import {
   BackOffError,
   ConnectError,
@@ -31,6 +31,7 @@ import {
   runSinkConformance,
   runSourceConformance,
   SourceTaskHarness,
+  serviceGate,
   sinkTaskContext,
 } from '../testkit/index.js';
 import { JdbcSinkTask } from './sink.js';
@@ -151,18 +152,9 @@ async function reachable(target: Target): Promise<string | undefined> {
   }
 }
 
-/** The project's rule: skip with a printed reason, or fail under CI=true / TRIBUTARY_REQUIRE_SERVICES=1. */
+/** Skips (or, in CI, fails) the tests of a database that is not reachable. */
 async function gate(target: Target): Promise<string | false> {
-  const reason = await reachable(target);
-  if (reason === undefined) return false;
-  if (process.env.CI === 'true' || process.env.TRIBUTARY_REQUIRE_SERVICES === '1') {
-    test(`${target.name} is available`, () => {
-      throw new Error(`${reason}; required because CI=true or TRIBUTARY_REQUIRE_SERVICES=1`);
-    });
-  } else {
-    console.log(`# SKIP: ${reason}`);
-  }
-  return reason;
+  return serviceGate(target.name, await reachable(target));
 }
 
 const gates = { MariaDB: await gate(MARIADB), PostgreSQL: await gate(POSTGRES) };

@@ -10,9 +10,9 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
+import { serviceGate } from '../testkit/index.js';
 
 /** The shared server (scripts/services.sh start mariadb). */
 export const MARIADB_HOST = process.env.TRIBUTARY_MARIADB_HOST ?? '127.0.0.1';
@@ -20,8 +20,6 @@ export const MARIADB_PORT = Number(process.env.TRIBUTARY_MARIADB_PORT ?? 3306);
 /** The CDC user the services script creates. */
 export const CDC_USER = 'cdc';
 export const CDC_PASSWORD = 'cdc';
-
-const required = () => process.env.CI === 'true' || process.env.TRIBUTARY_REQUIRE_SERVICES === '1';
 
 function canConnect(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -66,16 +64,8 @@ export async function mariadbUnavailable(): Promise<string | undefined> {
  */
 export async function mariadbGate(): Promise<{ skip: string | false }> {
   const missing = await mariadbUnavailable();
-  if (missing === undefined) return { skip: false };
-  const reason = `${missing} (start it with: scripts/services.sh start mariadb)`;
-  if (!required()) {
-    console.log(`# SKIP: ${reason}`);
-    return { skip: reason };
-  }
-  test('MariaDB with binlog is available', () => {
-    throw new Error(`${reason}; required because CI=true or TRIBUTARY_REQUIRE_SERVICES=1`);
-  });
-  return { skip: reason };
+  const reason = missing === undefined ? undefined : `${missing} (start it with: scripts/services.sh start mariadb)`;
+  return { skip: serviceGate('MariaDB with binlog', reason) };
 }
 
 /** A root connection to the shared server. */

@@ -6,4 +6,5 @@
 export * from './conformance.js';
 export * from './contexts.js';
 export * from './harness.js';
+export * from './service-gate.js';
 export * from './temp.js';
