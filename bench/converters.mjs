@@ -4,50 +4,14 @@
 // JSON.parse(JSON.stringify(obj)) of an equivalent plain object.
 // Usage: npm run build && node bench/converters.mjs [--runs 7] [--seconds 1] [--decimal-format NUMERIC]
 import { loadavg } from 'node:os';
-import { Decimal, Headers, Logical, Schema, SchemaBuilder, Struct } from '@tributary/api';
+import { Headers } from '@tributary/api';
 import { JsonConverter } from '../packages/transforms/dist/converters/index.js';
+import { customerStruct as record, CUSTOMER_SCHEMA as schema } from './lib/customers.mjs';
+import { numberOption, option } from './lib/options.mjs';
 
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const RUNS = arg('--runs', 7);
-const SECONDS = arg('--seconds', 1);
-const i = args.indexOf('--decimal-format');
-const DECIMAL_FORMAT = i >= 0 ? args[i + 1] : 'BASE64';
-
-const schema = SchemaBuilder.struct()
-  .name('bench.customers.Value')
-  .field('id', Schema.INT64)
-  .field('name', Schema.STRING)
-  .field('email', Schema.OPTIONAL_STRING)
-  .field('age', Schema.INT32)
-  .field('score', Schema.FLOAT64)
-  .field('active', Schema.BOOLEAN)
-  .field('balance', Logical.decimal(2))
-  .field('created', Logical.TIMESTAMP)
-  .field('tags', SchemaBuilder.array(Schema.STRING).build())
-  .field('notes', Schema.OPTIONAL_STRING)
-  .build();
-
-function record(i) {
-  return new Struct(schema)
-    .put('id', 1_000_000_000n + BigInt(i))
-    .put('name', `Customer number ${i} of the benchmark`)
-    .put('email', `customer.${i}@example.com`)
-    .put('age', 20 + (i % 60))
-    .put('score', 1234.5678 + i)
-    .put('active', i % 2 === 0)
-    .put('balance', new Decimal(123456789n + BigInt(i), 2))
-    .put('created', new Date(1705320000000 + i * 1000))
-    .put('tags', ['retail', 'priority', `region-${i % 7}`])
-    .put(
-      'notes',
-      'Prefers delivery in the morning; call ahead. Gate code 4711. Leave parcels with the neighbour at number 12 when nobody answers the door. ' +
-        `Account opened in branch ${i % 13} after the spring campaign; eligible for the loyalty programme.`,
-    );
-}
+const RUNS = numberOption('runs', 7);
+const SECONDS = numberOption('seconds', 1);
+const DECIMAL_FORMAT = option('decimal-format', 'BASE64');
 
 function plain(i) {
   const s = record(i);

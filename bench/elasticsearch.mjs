@@ -16,14 +16,15 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Decimal, Logical, Schema, SchemaBuilder, Struct, sinkRecord } from '@tributary/api';
+import { Schema, sinkRecord } from '@tributary/api';
 import { ActionBuilder } from '../packages/connectors/dist/elasticsearch/actions.js';
 import { ELASTICSEARCH_SINK_SPEC } from '../packages/connectors/dist/elasticsearch/config.js';
 import { ElasticsearchSinkTask } from '../packages/connectors/dist/elasticsearch/sink.js';
 import { sinkTaskContext } from '../packages/connectors/dist/testkit/index.js';
+import { customerStruct, CUSTOMER_SCHEMA as schema } from './lib/customers.mjs';
+import { flag, numberOption, option } from './lib/options.mjs';
 
-const args = process.argv.slice(2);
-const SERVER = args.includes('--server') ? args[args.indexOf('--server') + 1] : 'opensearch';
+const SERVER = option('server', 'opensearch');
 if (SERVER !== 'opensearch' && SERVER !== 'elasticsearch') {
   console.error(`--server must be opensearch or elasticsearch, not ${SERVER}`);
   process.exit(2);
@@ -33,45 +34,13 @@ const OS_URL = (
     ? (process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9201')
     : (process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200')
 ).replace(/\/$/, '');
-const arg = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const RECORDS = arg('--records', 200_000);
+const RECORDS = numberOption('records', 200_000);
 const PUT_BATCH = 500;
-const WORKER = args.includes('--worker');
+const WORKER = flag('worker');
 const ROOT = new URL('..', import.meta.url).pathname;
 
-const schema = SchemaBuilder.struct()
-  .name('bench.customers.Value')
-  .field('id', Schema.INT64)
-  .field('name', Schema.STRING)
-  .field('email', Schema.OPTIONAL_STRING)
-  .field('age', Schema.INT32)
-  .field('score', Schema.FLOAT64)
-  .field('active', Schema.BOOLEAN)
-  .field('balance', Logical.decimal(2))
-  .field('created', Logical.TIMESTAMP)
-  .field('tags', SchemaBuilder.array(Schema.STRING).build())
-  .field('notes', Schema.OPTIONAL_STRING)
-  .build();
-
 function record(topic, i) {
-  const value = new Struct(schema)
-    .put('id', 1_000_000_000n + BigInt(i))
-    .put('name', `Customer number ${i} of the benchmark`)
-    .put('email', `customer.${i}@example.com`)
-    .put('age', 20 + (i % 60))
-    .put('score', 1234.5678 + i)
-    .put('active', i % 2 === 0)
-    .put('balance', new Decimal(123456789n + BigInt(i), 2))
-    .put('created', new Date(1705320000000 + i * 1000))
-    .put('tags', ['retail', 'priority', `region-${i % 7}`])
-    .put(
-      'notes',
-      'Prefers delivery in the morning; call ahead. Gate code 4711. Leave parcels with the neighbour at number 12 when nobody answers the door. ' +
-        `Account opened in branch ${i % 13} after the spring campaign; eligible for the loyalty programme.`,
-    );
+  const value = customerStruct(i);
   return sinkRecord({
     topic,
     queue: 0,

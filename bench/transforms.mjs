@@ -4,16 +4,13 @@
 // 10-field struct record of about 500 bytes, with schemas and schemaless, on one core.
 // Usage: npm run build && node bench/transforms.mjs [--runs 7] [--seconds 1]
 import { loadavg } from 'node:os';
-import { Decimal, Logical, Schema, SchemaBuilder, Struct, sourceRecord } from '@tributary/api';
+import { sourceRecord } from '@tributary/api';
 import { transformationPlugins } from '../packages/transforms/dist/transforms/index.js';
+import { customerStruct, CUSTOMER_SCHEMA as schema, shortCustomerNotes } from './lib/customers.mjs';
+import { numberOption } from './lib/options.mjs';
 
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const RUNS = arg('--runs', 7);
-const SECONDS = arg('--seconds', 1);
+const RUNS = numberOption('runs', 7);
+const SECONDS = numberOption('seconds', 1);
 
 const byName = new Map(transformationPlugins.map((p) => [p.name, p]));
 const create = (name, config) => byName.get(name).create(config);
@@ -23,35 +20,8 @@ const chain = [
   create('Cast$Value', { spec: 'age:int64,score:string' }),
 ];
 
-const schema = SchemaBuilder.struct()
-  .name('bench.customers.Value')
-  .field('id', Schema.INT64)
-  .field('name', Schema.STRING)
-  .field('email', Schema.OPTIONAL_STRING)
-  .field('age', Schema.INT32)
-  .field('score', Schema.FLOAT64)
-  .field('active', Schema.BOOLEAN)
-  .field('balance', Logical.decimal(2))
-  .field('created', Logical.TIMESTAMP)
-  .field('tags', SchemaBuilder.array(Schema.STRING).build())
-  .field('notes', Schema.OPTIONAL_STRING)
-  .build();
-
-const NOTES =
-  'Prefers delivery in the morning; call ahead. Gate code 4711. Leave parcels with the neighbour at number 12 when nobody answers the door. ';
-
 function structRecord(i) {
-  const value = new Struct(schema)
-    .put('id', 1_000_000_000n + BigInt(i))
-    .put('name', `Customer number ${i} of the benchmark`)
-    .put('email', `customer.${i}@example.com`)
-    .put('age', 20 + (i % 60))
-    .put('score', 1234.5678 + i)
-    .put('active', i % 2 === 0)
-    .put('balance', new Decimal(123456789n + BigInt(i), 2))
-    .put('created', new Date(1705320000000 + i * 1000))
-    .put('tags', ['retail', 'priority', `region-${i % 7}`])
-    .put('notes', `${NOTES}${i}`);
+  const value = customerStruct(i, shortCustomerNotes(i));
   return sourceRecord({
     sourcePartition: { p: 0 },
     sourceOffset: { o: i },
@@ -76,7 +46,7 @@ function plainRecord(i) {
       balance: '1234567.89',
       created: 1705320000000 + i * 1000,
       tags: ['retail', 'priority', `region-${i % 7}`],
-      notes: `${NOTES}${i}`,
+      notes: shortCustomerNotes(i),
     },
   });
 }
