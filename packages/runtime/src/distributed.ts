@@ -9,9 +9,9 @@ import { LoggerRegistry, type LogLevel } from './logging/loggers.js';
 import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { createRegistry } from './plugins/registry.js';
 import { createRestServer, restOptionsFromConfig } from './rest/server.js';
-import { createBroker, onceStopper, type RunningWorker } from './standalone.js';
 import { DataDirLock } from './storage/data-dir-lock.js';
 import { Worker } from './worker/worker.js';
+import { createBroker, onceStopper, type RunningWorker } from './worker-lifecycle.js';
 
 export interface DistributedOptions {
   readonly config: WorkerConfig;

@@ -30,3 +30,4 @@ export * from './storage/data-dir-lock.js';
 export * from './storage/file-stores.js';
 export * from './storage/stores.js';
 export * from './worker/worker.js';
+export * from './worker-lifecycle.js';

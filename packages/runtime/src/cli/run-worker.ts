@@ -1,5 +1,5 @@
 import { ConfigError, errorTrace } from '@tributary/api';
-import type { RunningWorker } from '../standalone.js';
+import type { RunningWorker } from '../worker-lifecycle.js';
 
 /** Starts a worker, turning configuration problems into a usage exit code (2) with their message. */
 export async function startOrExplain<W extends RunningWorker>(start: () => Promise<W>): Promise<W> {

@@ -10,10 +10,10 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Broker } from '../broker/broker.js';
 import { parseWorkerConfig } from '../config/worker-config.js';
-import { createBroker } from '../standalone.js';
 import { ProcessCluster } from '../test-support/cluster-processes.js';
 import { countLines, probeTcp, serviceSkipReason, tempDir, waitFor } from '../test-support/helpers.js';
 import { longestOverlapMs, workersPerTask } from '../test-support/status-history.js';
+import { createBroker } from '../worker-lifecycle.js';
 
 const NAMESRV = process.env.TRIBUTARY_ROCKETMQ_NAMESRV ?? '127.0.0.1:9876';
 const REBALANCE_DELAY_MS = 3000;

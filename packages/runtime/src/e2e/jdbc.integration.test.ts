@@ -14,8 +14,8 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, it, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { RunningWorker } from '../standalone.js';
 import { startTestWorker, tempDir, waitFor } from '../test-support/helpers.js';
+import type { RunningWorker } from '../worker-lifecycle.js';
 
 const MARIADB_HOST = process.env.TRIBUTARY_MARIADB_HOST ?? '127.0.0.1';
 const MARIADB_PORT = Number(process.env.TRIBUTARY_MARIADB_PORT ?? 3306);

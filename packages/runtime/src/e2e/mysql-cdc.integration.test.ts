@@ -17,9 +17,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { builtinPlugins } from '../plugins/registry.js';
-import type { RunningWorker } from '../standalone.js';
 import { startTestWorker, tempDir, waitFor } from '../test-support/helpers.js';
 import { WorkerProcess } from '../test-support/worker-process.js';
+import type { RunningWorker } from '../worker-lifecycle.js';
 
 const HOST = process.env.TRIBUTARY_MARIADB_HOST ?? '127.0.0.1';
 const PORT = Number(process.env.TRIBUTARY_MARIADB_PORT ?? 3306);

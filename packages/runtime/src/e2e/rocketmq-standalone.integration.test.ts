@@ -18,10 +18,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { NAMESRV, rocketmqGate, uniqueName } from '../broker/rocketmq/service-gate.test.fixture.js';
 import { toRocketMQTopic } from '../broker/rocketmq/topic-names.js';
-import type { RunningWorker } from '../standalone.js';
 import { countLines, startTestWorker, tempDir, waitFor } from '../test-support/helpers.js';
 import { WorkerProcess } from '../test-support/worker-process.js';
 import { DLQ_HEADERS } from '../worker/dead-letter.js';
+import type { RunningWorker } from '../worker-lifecycle.js';
 
 const skip = await rocketmqGate();
 

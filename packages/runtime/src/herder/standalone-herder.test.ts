@@ -3,9 +3,9 @@ import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AlreadyExistsError, ConfigError, IllegalStateError, NotFoundError } from '@tributary/api';
-import type { RunningWorker } from '../standalone.js';
 import { startTestWorker, tempDir, waitFor } from '../test-support/helpers.js';
 import { DLQ_HEADERS } from '../worker/dead-letter.js';
+import type { RunningWorker } from '../worker-lifecycle.js';
 
 const lines = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `line-${from + i}`);
 

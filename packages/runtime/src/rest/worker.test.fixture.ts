@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PluginRegistry } from '@tributary/api';
 import { parseWorkerConfig } from '../config/worker-config.js';
-import { type RunningWorker, startStandalone } from '../standalone.js';
+import { startStandalone } from '../standalone.js';
+import type { RunningWorker } from '../worker-lifecycle.js';
 
 /** A standalone worker for REST tests: temp data dir, embedded broker, `rest.port=0`, logs captured. */
 export interface TestWorker {

@@ -10,7 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectorConfig } from '@tributary/api';
 import type { DestinationStream } from 'pino';
 import { parseWorkerConfig } from '../config/worker-config.js';
-import { type RunningWorker, startStandalone } from '../standalone.js';
+import { startStandalone } from '../standalone.js';
+import type { RunningWorker } from '../worker-lifecycle.js';
 
 export async function tempDir(prefix = 'trib-test-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));

@@ -17,9 +17,10 @@ import { EmbeddedBroker } from '../../broker/embedded/index.js';
 import { parseWorkerConfig } from '../../config/worker-config.js';
 import type { TaskState } from '../../herder/entities.js';
 import { builtinPlugins } from '../../plugins/registry.js';
-import { type RunningWorker, startStandalone } from '../../standalone.js';
+import { startStandalone } from '../../standalone.js';
 import { FileOffsetStore } from '../../storage/file-stores.js';
 import { LogCapture, startTestWorker, tempDir, waitFor } from '../../test-support/helpers.js';
+import type { RunningWorker } from '../../worker-lifecycle.js';
 import { DLQ_HEADERS } from '../dead-letter.js';
 
 const FIXTURE_PLUGINS = fileURLToPath(new URL('./test-plugins.test.fixture.js', import.meta.url));
